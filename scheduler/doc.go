@@ -1,0 +1,49 @@
+// Package scheduler runs simulated threads one at a time under a controlled,
+// deterministic schedule.
+//
+// A simulated thread is a [Task]. It runs ordinary Go code until it reaches a
+// scheduling point ([Task.Step] or [Task.Block]); there it hands control back
+// to the [Engine], which asks a [Strategy] which enabled task runs next. Each
+// task is a coroutine (built on iter.Pull), so a scheduling step costs about
+// one coroutine switch and never involves a real goroutine race.
+//
+// The package knows nothing of Win32 or CLUS_WORKER: the operations a task
+// performs are opaque names and integer arguments that the engine writes to
+// its event log. Package sim builds the simulated kernel on top of it.
+//
+// # What a run records
+//
+// Every step, every block, wake-up, clock jump, thread start and exit, every
+// decision of the strategy and every annotation made with [Task.Note] is an
+// [Event] in the run's log; its index in the log is its "tick", a logical
+// clock that orders everything that happened in the run. Every decision is
+// also a [Decision] in a separate list, which is all that [Replay] needs to
+// reproduce the run exactly.
+//
+// # Virtual time
+//
+// The engine keeps a virtual clock in milliseconds. It advances only when no
+// task is enabled and at least one blocked task has a deadline; it then jumps
+// to the earliest deadline. Time therefore costs nothing, and a timed wait
+// never counts as a deadlock.
+//
+// # Failures the engine detects
+//
+// A run ends early with a [Failure] on a deadlock (nothing enabled, no
+// deadline pending, some task blocked), when it exceeds the step bound (a
+// livelock or an endless loop; the report names the task that was spinning),
+// on a panic in simulated code (message and stack), and on an escape:
+// simulated code that blocks on real Go primitives or real time, or that
+// calls into the simulation from a goroutine of its own. Escapes are found
+// by a watchdog on real time, so the harness never hangs. On every path the
+// engine stops every task it started, so nothing is left running (an escaped
+// goroutine stuck on a real primitive is the one thing Go cannot stop; the
+// engine that saw it refuses further runs).
+//
+// # Determinism
+//
+// Given the same program and the same strategy state, a run produces the same
+// log, byte for byte. The engine uses no wall clock (the watchdog only ever
+// turns a hang into a failure), no map iteration and no randomness of its
+// own.
+package scheduler

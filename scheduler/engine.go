@@ -1,0 +1,489 @@
+package scheduler
+
+import (
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"time"
+)
+
+// Tuning numbers of the engine.
+const (
+	// DefaultMaxSteps is the step bound of a run when Config.MaxSteps is 0.
+	DefaultMaxSteps = 200_000
+	// DefaultWatchdog is how long a run may go without a scheduling step, in
+	// real time, before the engine reports an escape.
+	DefaultWatchdog = 3 * time.Second
+	// spinWindow is how many of the last log entries the step-bound report
+	// looks at to name the spinning task.
+	spinWindow = 4096
+	// progressEvery is how often (in steps) the engine publishes its step
+	// count to the watchdog; a power of two.
+	progressEvery = 64
+	// watchdogTicks is how many times per Watchdog period it looks.
+	watchdogTicks = 4
+	// escapeGrace is how long, after an escape, the engine waits for the run
+	// to wind down before it gives it up as stuck.
+	escapeGrace = 200 * time.Millisecond
+)
+
+// Config sets the limits of the runs of an [Engine]. The zero value uses the
+// defaults.
+type Config struct {
+	// MaxSteps bounds the number of scheduling steps of one run; a run that
+	// takes more fails with [StepBound]. 0 means DefaultMaxSteps.
+	MaxSteps int64
+	// Watchdog is how long simulated code may run between two scheduling
+	// points, in real time, before the run fails with [Escape]. 0 means
+	// DefaultWatchdog.
+	Watchdog time.Duration
+}
+
+// Result is the outcome of one run. Its slices belong to the engine and stay
+// valid until the engine's next Run; copy them to keep them longer.
+type Result struct {
+	// Steps is the number of scheduling steps the run took.
+	Steps int64
+	// Time is the virtual clock at the end of the run, in milliseconds.
+	Time int64
+	// Events is the run's log; an event's index is its tick.
+	Events []Event
+	// Decisions is every answer of the strategy, in order.
+	Decisions []Decision
+	// Failure is why the run ended early, or nil when every task finished.
+	Failure *Failure
+}
+
+// An Engine runs simulated programs one run at a time. Reuse one engine for
+// many runs: its buffers are kept, so steady-state steps do not allocate.
+// An Engine must not be used by two goroutines at once.
+type Engine struct {
+	cfg   Config
+	strat Strategy
+
+	tasks        []*Task // every task of the run, indexed by ThreadID
+	live         []*Task // tasks not yet exited, by ThreadID
+	enabled      []ThreadID
+	enabledTasks []*Task
+	cur          *Task // the task that ran last
+
+	step      int64
+	now       int64
+	events    []Event
+	decisions []Decision
+	failure   *Failure
+	goexit    bool // a task called runtime.Goexit
+
+	running   atomic.Int32 // 1 + ThreadID of the task inside its coroutine; 0 none
+	runShadow int32        // the last value stored in running
+	progress  atomic.Int64
+	escapeMsg atomic.Pointer[escapeInfo]
+	abort     chan struct{} // closed when a run ends; releases stray goroutines
+	aborted   bool          // abort is closed
+
+	stratPanic    any
+	hasStratPanic bool
+	broken        string // why the engine refuses further runs
+}
+
+type escapeInfo struct {
+	thread ThreadID
+	msg    string
+}
+
+// New returns an engine with the given limits.
+func New(cfg Config) *Engine {
+	if cfg.MaxSteps <= 0 {
+		cfg.MaxSteps = DefaultMaxSteps
+	}
+	if cfg.Watchdog <= 0 {
+		cfg.Watchdog = DefaultWatchdog
+	}
+	return &Engine{cfg: cfg}
+}
+
+// Run executes main as task 0 under strategy s until every task has exited
+// or the run fails. It never hangs: simulated code that blocks outside the
+// simulation is reported as an [Escape] after the watchdog period. A panic
+// raised by the strategy itself (for instance by a rapid draw) is re-raised
+// on the caller's goroutine once the run has been cleaned up.
+func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
+	if e.broken != "" {
+		return &Result{Failure: &Failure{Kind: Escape, Thread: NoThread,
+			Message: "scheduler: this engine cannot run again: " + e.broken}}
+	}
+	e.reset(s)
+	e.spawn(NoThread, "main", main)
+	done := make(chan struct{})
+	go e.runLoop(done)
+	e.watch(done)
+	e.closeAbort()
+	if e.hasStratPanic {
+		p := e.stratPanic
+		e.stratPanic, e.hasStratPanic = nil, false
+		panic(p)
+	}
+	if f, ok := e.strat.(Finisher); ok && e.failure == nil {
+		if err := f.Finish(e.step); err != nil {
+			e.failure = &Failure{Kind: Diverged, Step: e.step, Time: e.now, Thread: NoThread,
+				Message: err.Error()}
+		}
+	}
+	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure}
+}
+
+func (e *Engine) reset(s Strategy) {
+	e.strat = s
+	clear(e.tasks)
+	e.tasks = e.tasks[:0]
+	clear(e.live)
+	e.live = e.live[:0]
+	e.cur = nil
+	e.step, e.now = 0, 0
+	e.events = e.events[:0]
+	e.decisions = e.decisions[:0]
+	e.failure = nil
+	e.goexit = false
+	e.setRunning(nil)
+	e.progress.Store(0)
+	e.escapeMsg.Store(nil)
+	e.abort = make(chan struct{})
+	e.aborted = false
+}
+
+// setRunning publishes the running task to enter and the watchdog.
+func (e *Engine) setRunning(t *Task) {
+	v := int32(0)
+	if t != nil {
+		v = int32(t.id) + 1
+	}
+	if v != e.runShadow {
+		e.runShadow = v
+		e.running.Store(v)
+	}
+}
+
+func (e *Engine) closeAbort() {
+	if !e.aborted {
+		e.aborted = true
+		close(e.abort)
+	}
+}
+
+// watch waits for the run loop, turning a run that stops making progress in
+// real time into an Escape failure.
+func (e *Engine) watch(done chan struct{}) {
+	period := e.cfg.Watchdog / watchdogTicks
+	ticker := time.NewTicker(period)
+	defer ticker.Stop()
+	last, stale := int64(-1), 0
+	for {
+		select {
+		case <-done:
+			return
+		case <-ticker.C:
+		}
+		if info := e.escapeMsg.Load(); info != nil {
+			e.giveUp(done, info.thread, info.msg)
+			return
+		}
+		p := e.progress.Load()
+		if p != last {
+			last, stale = p, 0
+			continue
+		}
+		if stale++; stale < watchdogTicks {
+			continue
+		}
+		id, op := ThreadID(e.running.Load()-1), "its last scheduling point"
+		e.giveUp(done, id, fmt.Sprintf("T%d made no scheduling step for %v of real time after %s: "+
+			"simulated code blocked on a real Go primitive (channel, sync.Mutex, WaitGroup, time.Sleep, ...) "+
+			"or ran a loop that never calls the simulation", id, e.cfg.Watchdog, op))
+		return
+	}
+}
+
+// giveUp records an escape, releases stray goroutines, and waits briefly for
+// the run loop to finish; if it does not, the engine is marked broken.
+func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string) {
+	e.closeAbort()
+	select {
+	case <-done:
+		// The loop wound down (a stray goroutine was released).
+		if e.failure == nil || e.failure.Kind != Escape {
+			e.failure = &Failure{Kind: Escape, Step: e.step, Time: e.now, Thread: id, Message: msg}
+		}
+		e.hasStratPanic = false
+		return
+	case <-time.After(escapeGrace):
+	}
+	e.broken = "an earlier run escaped the simulation and is still stuck: " + msg
+	// The loop goroutine is stuck inside simulated code; its state must not
+	// be read any more, so the failure carries what was published.
+	e.failure = &Failure{Kind: Escape, Step: e.progress.Load(), Thread: id, Message: msg}
+	e.events, e.decisions = nil, nil
+	e.tasks, e.live = nil, nil
+}
+
+// runLoop is the body of the run goroutine: the scheduling loop, then the
+// clean-up that stops every task, whatever happened.
+func (e *Engine) runLoop(done chan struct{}) {
+	finished := false
+	defer close(done)
+	defer func() {
+		if r := recover(); r != nil {
+			e.stratPanic, e.hasStratPanic = r, true
+		}
+		if !finished && !e.hasStratPanic && e.failure == nil {
+			// runtime.Goexit travelled up from a task.
+			e.failure = &Failure{Kind: Panic, Step: e.step, Time: e.now, Thread: e.curID(),
+				Message: "simulated code called runtime.Goexit (t.FailNow, t.Fatal or t.SkipNow " +
+					"inside a simulated thread?)", Threads: e.reports()}
+		}
+		e.stopAll()
+	}()
+	e.loop()
+	finished = true
+}
+
+func (e *Engine) curID() ThreadID {
+	if e.cur == nil {
+		return NoThread
+	}
+	return e.cur.id
+}
+
+// stopAll ends every task that is still suspended, so nothing is left
+// running after a run.
+func (e *Engine) stopAll() {
+	for _, t := range e.tasks {
+		if t.stop != nil && t.state != taskExited {
+			t.stopping = true
+			e.setRunning(t)
+			t.stop()
+			e.setRunning(nil)
+		}
+		t.state = taskExited
+	}
+}
+
+func (e *Engine) loop() {
+	for e.failure == nil {
+		n := e.collectEnabled()
+		if n == 0 {
+			if len(e.live) == 0 {
+				return
+			}
+			if !e.advanceClock() {
+				e.fail(Deadlock, NoThread, "no thread can run and none waits with a timeout")
+				return
+			}
+			continue
+		}
+		t := e.enabledTasks[0]
+		if n > 1 {
+			cur := -1
+			if e.cur != nil {
+				cur = slices.Index(e.enabled, e.cur.id)
+			}
+			i, err := e.strat.NextThread(e.enabled, cur, e.step+1)
+			if err != nil {
+				e.fail(Diverged, NoThread, err.Error())
+				return
+			}
+			if i < 0 || i >= n {
+				e.fail(Diverged, NoThread, fmt.Sprintf("scheduler: strategy chose index %d of %d enabled threads", i, n))
+				return
+			}
+			t = e.enabledTasks[i]
+			e.decisions = append(e.decisions, Decision{Kind: DecThread, Step: e.step + 1, Value: int64(t.id), N: n})
+		}
+		if e.step >= e.cfg.MaxSteps {
+			e.failStepBound()
+			return
+		}
+		e.step++
+		if e.step&(progressEvery-1) == 0 {
+			e.progress.Store(e.step)
+		}
+		e.resume(t)
+	}
+}
+
+// collectEnabled fills e.enabled with the tasks that may run now.
+func (e *Engine) collectEnabled() int {
+	e.enabled = e.enabled[:0]
+	e.enabledTasks = e.enabledTasks[:0]
+	for _, t := range e.live {
+		if t.state == taskBlocked && !t.canWake(e.now) {
+			continue
+		}
+		e.enabled = append(e.enabled, t.id)
+		e.enabledTasks = append(e.enabledTasks, t)
+	}
+	return len(e.enabled)
+}
+
+// advanceClock jumps the virtual clock to the earliest deadline of a blocked
+// task. It reports false when no task has a deadline.
+func (e *Engine) advanceClock() bool {
+	next := int64(-1)
+	for _, t := range e.live {
+		if t.state == taskBlocked && t.deadline >= 0 && (next < 0 || t.deadline < next) {
+			next = t.deadline
+		}
+	}
+	if next < 0 {
+		return false
+	}
+	if next > e.now {
+		e.now = next
+	}
+	e.events = append(e.events, Event{Kind: EvClock, Thread: NoThread, Step: e.step, Time: e.now})
+	return true
+}
+
+// resume runs t from its scheduling point to its next one.
+func (e *Engine) resume(t *Task) {
+	kind := EvStep
+	if t.state == taskBlocked {
+		kind = EvWake
+		t.timedOut = false
+		if t.waiter == nil || !t.waiter.Ready() {
+			kind = EvTimeout
+			t.timedOut = true
+		}
+		t.state = taskRunnable
+	}
+	t.lastEvent = len(e.events)
+	e.events = append(e.events, Event{Kind: kind, Thread: t.id, Step: e.step, Time: e.now, Op: t.op, Args: t.args})
+	t.steps++
+	e.cur = t
+	if t.next == nil {
+		t.start()
+	}
+	for {
+		// running is left set after the task parks: storing it costs more
+		// than a switch, and enter only needs it while a task runs.
+		e.setRunning(t)
+		_, more := t.next()
+		if !more {
+			e.setRunning(nil)
+			e.exited(t)
+			return
+		}
+		if info := e.escapeMsg.Load(); info != nil {
+			e.fail(Escape, info.thread, info.msg)
+			return
+		}
+		if t.req != reqChoice {
+			return
+		}
+		// A data decision: answer it and let t go on within the same step.
+		v, err := e.strat.NextValue(t.id, t.choiceN, e.step)
+		if err != nil {
+			e.fail(Diverged, t.id, err.Error())
+			return
+		}
+		if v < 0 || v >= t.choiceN {
+			e.fail(Diverged, t.id, fmt.Sprintf("scheduler: strategy chose value %d of %d", v, t.choiceN))
+			return
+		}
+		t.choice = v
+		e.decisions = append(e.decisions, Decision{Kind: DecValue, Step: e.step, Value: int64(v), N: t.choiceN})
+		e.events = append(e.events, Event{Kind: EvChoice, Thread: t.id, Step: e.step, Time: e.now,
+			Op: t.choiceOp, Args: [3]int64{int64(t.choiceN)}, Result: int64(v)})
+	}
+}
+
+// exited records the end of t.
+func (e *Engine) exited(t *Task) {
+	t.state = taskExited
+	e.events = append(e.events, Event{Kind: EvExit, Thread: t.id, Step: e.step, Time: e.now})
+	if i := slices.Index(e.live, t); i >= 0 {
+		e.live = slices.Delete(e.live, i, i+1)
+	}
+	if e.cur == t {
+		e.cur = nil
+	}
+	switch {
+	case t.panicked:
+		f := e.fail(Panic, t.id, fmt.Sprintf("T%d %s panicked: %v", t.id, t.name, t.panicVal))
+		f.Stack = t.stack
+	case t.goexited:
+		e.fail(Panic, t.id, fmt.Sprintf("T%d %s called runtime.Goexit (t.FailNow, t.Fatal or t.SkipNow "+
+			"inside a simulated thread?)", t.id, t.name))
+	}
+}
+
+func (e *Engine) fail(kind FailureKind, id ThreadID, msg string) *Failure {
+	e.failure = &Failure{Kind: kind, Step: e.step, Time: e.now, Thread: id, Message: msg, Threads: e.reports()}
+	return e.failure
+}
+
+// failStepBound reports a run over the step bound, naming the task that took
+// most of the recent steps.
+func (e *Engine) failStepBound() {
+	counts := make([]int, len(e.tasks))
+	from := max(0, len(e.events)-spinWindow)
+	for _, ev := range e.events[from:] {
+		if ev.Kind == EvStep || ev.Kind == EvWake || ev.Kind == EvTimeout {
+			counts[ev.Thread]++
+		}
+	}
+	spinner := NoThread
+	for id, c := range counts {
+		if c > 0 && (spinner == NoThread || c > counts[spinner]) {
+			spinner = ThreadID(id)
+		}
+	}
+	msg := fmt.Sprintf("the run exceeded the step bound of %d steps (livelock or endless loop)", e.cfg.MaxSteps)
+	if spinner != NoThread {
+		msg += fmt.Sprintf("; T%d %s took %d of the last %d scheduling events without letting the virtual clock advance",
+			spinner, e.tasks[spinner].name, counts[spinner], len(e.events)-from)
+	}
+	e.fail(StepBound, spinner, msg)
+}
+
+// reports describes every task.
+func (e *Engine) reports() []ThreadReport {
+	out := make([]ThreadReport, 0, len(e.tasks))
+	for _, t := range e.tasks {
+		r := ThreadReport{ID: t.id, Name: t.name, Steps: t.steps}
+		switch t.state {
+		case taskRunnable:
+			r.State, r.Op = "runnable", t.op
+		case taskBlocked:
+			r.State, r.Op = "blocked", t.op
+			switch {
+			case t.waiter != nil:
+				r.Waiting = t.waiter.Describe()
+			case t.deadline < 0:
+				r.Waiting = "nothing (blocked forever)"
+			}
+			if t.deadline >= 0 {
+				if r.Waiting != "" {
+					r.Waiting += fmt.Sprintf(" or the clock to reach %d ms", t.deadline)
+				} else {
+					r.Waiting = fmt.Sprintf("the clock to reach %d ms", t.deadline)
+				}
+			}
+		default:
+			r.State = "exited"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// spawn creates a task; parent is NoThread for the main task.
+func (e *Engine) spawn(parent ThreadID, name string, body func(*Task)) *Task {
+	t := &Task{e: e, id: ThreadID(len(e.tasks)), name: name, body: body, op: "start", deadline: -1}
+	e.tasks = append(e.tasks, t)
+	e.live = append(e.live, t)
+	if parent != NoThread {
+		e.events = append(e.events, Event{Kind: EvSpawn, Thread: parent, Step: e.step, Time: e.now,
+			Op: name, Args: [3]int64{int64(t.id)}})
+	}
+	return t
+}

@@ -1,0 +1,120 @@
+package sim
+
+// Cell is one word of simulated shared memory. The zero value is ready to
+// use (it holds T's zero value). Plain accesses (Load, Store) and interlocked
+// ones (AtomicLoad, AtomicStore, CompareAndSwap, Swap) are separate
+// scheduling points, so a check-then-act race between two threads is
+// reachable. Every access goes through the race detector: two conflicting
+// accesses from different threads, at least one plain and one a write, that
+// no happens-before relation orders are a data race.
+type Cell[T comparable] struct {
+	v    T
+	k    *Kernel
+	id   int32
+	name string
+}
+
+// SetName names the cell in race reports and logs, e.g. "w0.Terminate".
+// It is not a memory access.
+func (c *Cell[T]) SetName(name string) { c.name = name }
+
+// Name returns the cell's name.
+func (c *Cell[T]) Name() string { return c.name }
+
+// Peek returns the cell's value without a scheduling point or a race check.
+// It is for harnesses and assertions made while no simulated thread can
+// run (for example after a run); simulated code must use Load.
+func (c *Cell[T]) Peek() T { return c.v }
+
+// bind registers the cell with t's run on first use in that run and returns
+// its id in the run.
+func (c *Cell[T]) bind(t *Thread) int64 {
+	t.check("Cell access")
+	if c.k != t.k {
+		// First use in this run: a value left from an earlier run must not
+		// leak into this one, or runs would not be reproducible.
+		var zero T
+		c.v, c.k = zero, t.k
+		c.id = t.k.races.register(c.name)
+	}
+	return int64(c.id)
+}
+
+// Load is a plain read of the cell.
+func (c *Cell[T]) Load(t *Thread) T {
+	t.task.Step(OpLoad, c.bind(t), 0, 0)
+	t.k.races.access(t, c.id, OpLoad, false, false)
+	t.result(encode(&c.v))
+	return c.v
+}
+
+// Store is a plain write of the cell.
+func (c *Cell[T]) Store(t *Thread, v T) {
+	t.task.Step(OpStore, c.bind(t), encode(&v), 0)
+	t.k.races.access(t, c.id, OpStore, true, false)
+	c.v = v
+}
+
+// AtomicLoad is an interlocked read of the cell (a read with a full
+// barrier).
+func (c *Cell[T]) AtomicLoad(t *Thread) T {
+	t.task.Step(OpAtomicLoad, c.bind(t), 0, 0)
+	t.k.races.access(t, c.id, OpAtomicLoad, false, true)
+	t.result(encode(&c.v))
+	return c.v
+}
+
+// AtomicStore is an interlocked write of the cell.
+func (c *Cell[T]) AtomicStore(t *Thread, v T) {
+	t.task.Step(OpAtomicStore, c.bind(t), encode(&v), 0)
+	t.k.races.access(t, c.id, OpAtomicStore, true, true)
+	c.v = v
+}
+
+// CompareAndSwap stores new if the cell holds old, atomically, and reports
+// whether it did (InterlockedCompareExchange). A failed exchange is an
+// interlocked read.
+func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
+	t.task.Step(OpCAS, c.bind(t), encode(&old), encode(&new))
+	ok := c.v == old
+	t.k.races.access(t, c.id, OpCAS, ok, true)
+	if ok {
+		c.v = new
+	}
+	t.result(b2i(ok))
+	return ok
+}
+
+// Swap stores v and returns the previous value, atomically
+// (InterlockedExchange).
+func (c *Cell[T]) Swap(t *Thread, v T) T {
+	t.task.Step(OpSwap, c.bind(t), encode(&v), 0)
+	t.k.races.access(t, c.id, OpSwap, true, true)
+	old := c.v
+	c.v = v
+	t.result(encode(&old))
+	return old
+}
+
+// encode renders the common cell types as a log argument; other types log 0.
+func encode(p any) int64 {
+	switch v := p.(type) {
+	case *bool:
+		return b2i(*v)
+	case *Handle:
+		return int64(*v)
+	case *uint32:
+		return int64(*v)
+	case *int32:
+		return int64(*v)
+	case *int:
+		return int64(*v)
+	case *int64:
+		return *v
+	case *uint64:
+		return int64(*v)
+	case *uintptr:
+		return int64(*v)
+	}
+	return 0
+}

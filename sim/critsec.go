@@ -1,0 +1,70 @@
+package sim
+
+import "fmt"
+
+// CriticalSection is a simulated CRITICAL_SECTION. The zero value is ready
+// to use. The owner may enter again (recursively) and must leave as often as
+// it entered; Leave by a thread that does not own it is recorded as a fault
+// and changes nothing.
+type CriticalSection struct {
+	k     *Kernel
+	id    int
+	owner *Thread
+	count int
+	vc    vclock
+}
+
+type csWaiter struct{ cs *CriticalSection }
+
+// Ready implements scheduler.Waiter.
+func (w *csWaiter) Ready() bool { return w.cs.owner == nil }
+
+// Describe implements scheduler.Waiter.
+func (w *csWaiter) Describe() string {
+	return fmt.Sprintf("critical section #%d, owned by T%d", w.cs.id, w.cs.owner.task.ID())
+}
+
+func (cs *CriticalSection) bind(t *Thread) int64 {
+	t.check("CriticalSection")
+	if cs.k != t.k {
+		*cs = CriticalSection{k: t.k, id: t.k.criticalSections}
+		t.k.criticalSections++
+	}
+	return int64(cs.id)
+}
+
+// Enter blocks until the calling thread owns the critical section.
+func (cs *CriticalSection) Enter(t *Thread) {
+	t.task.Step(OpEnterCS, cs.bind(t), 0, 0)
+	for {
+		switch cs.owner {
+		case nil:
+			cs.owner, cs.count = t, 1
+			t.k.races.acquire(t, &cs.vc)
+			return
+		case t:
+			cs.count++
+			return
+		}
+		w := csWaiter{cs: cs}
+		t.task.Block(&w, -1, OpEnterCS, int64(cs.id), 0)
+	}
+}
+
+// Leave releases one level of ownership.
+func (cs *CriticalSection) Leave(t *Thread) {
+	t.task.Step(OpLeaveCS, cs.bind(t), 0, 0)
+	if cs.owner != t {
+		owner := "nobody"
+		if cs.owner != nil {
+			owner = fmt.Sprintf("T%d", cs.owner.task.ID())
+		}
+		t.k.fault(t, FaultNotOwner, 0, fmt.Sprintf("LeaveCriticalSection(#%d) by T%d, but it is owned by %s", cs.id, t.task.ID(), owner))
+		t.lastErr = ErrorNotOwner
+		return
+	}
+	if cs.count--; cs.count == 0 {
+		t.k.races.release(t, &cs.vc)
+		cs.owner = nil
+	}
+}

@@ -1,0 +1,105 @@
+package sim
+
+import "fmt"
+
+// CloseHandle closes h. Closing a handle that is not open returns false with
+// ErrorInvalidHandle and records a handle fault (a double close when h was
+// open once). Closing a handle another thread is blocked waiting on closes
+// it but records a fault: on Windows the outcome is undefined.
+func (t *Thread) CloseHandle(h Handle) bool {
+	t.step(OpCloseHandle, int64(h), 0, 0)
+	k := t.k
+	e := k.entry(h)
+	switch {
+	case e == nil:
+		k.fault(t, FaultBadHandle, h, fmt.Sprintf("CloseHandle(%v): handle was never opened", h))
+	case !e.open:
+		k.fault(t, FaultDoubleClose, h, fmt.Sprintf("CloseHandle(%v): handle to %s was already closed by T%d at step %d",
+			h, e.obj.describe(), e.closedBy, e.closedStep))
+	default:
+		if e.waiters > 0 {
+			k.fault(t, FaultCloseWhileWaited, h, fmt.Sprintf("CloseHandle(%v): %d thread(s) are blocked waiting on this handle to %s",
+				h, e.waiters, e.obj.describe()))
+		}
+		e.open = false
+		e.closedBy, e.closedStep = t.task.ID(), t.task.StepCount()
+		t.result(1)
+		return true
+	}
+	t.lastErr = ErrorInvalidHandle
+	t.result(0)
+	return false
+}
+
+// DuplicateHandle opens a second handle to the object h refers to. It
+// returns 0 and false when h is not open (a handle fault) or, under fault
+// injection inside the implementation, when the strategy makes it fail with
+// ErrorNotEnoughMemory.
+func (t *Thread) DuplicateHandle(h Handle) (Handle, bool) {
+	t.step(OpDuplicateHandle, int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpDuplicateHandle)
+	if !ok {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return 0, false
+	}
+	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(ChoiceDuplicateHandleFails, 2) == 1 {
+		t.lastErr = ErrorNotEnoughMemory
+		t.result(0)
+		return 0, false
+	}
+	d := t.k.newHandle(t, e.obj, OpDuplicateHandle)
+	t.result(int64(d))
+	return d, true
+}
+
+// CreateEvent creates an event, manual-reset or auto-reset, initially set
+// or not, and returns a handle to it.
+func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
+	t.step(OpCreateEvent, b2i(manualReset), b2i(initialState), 0)
+	o := t.k.newObject(objEvent)
+	o.manual, o.signaled = manualReset, initialState
+	if initialState {
+		t.k.races.release(t, &o.vc)
+	}
+	h := t.k.newHandle(t, o, OpCreateEvent)
+	t.result(int64(h))
+	return h
+}
+
+// SetEvent sets the event h refers to. A set auto-reset event releases one
+// waiting thread and resets; a manual-reset one stays set until ResetEvent.
+func (t *Thread) SetEvent(h Handle) bool {
+	t.step(OpSetEvent, int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpSetEvent)
+	if !ok || e.obj.kind != objEvent {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return false
+	}
+	e.obj.signaled = true
+	t.k.races.release(t, &e.obj.vc)
+	t.result(1)
+	return true
+}
+
+// ResetEvent resets the event h refers to.
+func (t *Thread) ResetEvent(h Handle) bool {
+	t.step(OpResetEvent, int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpResetEvent)
+	if !ok || e.obj.kind != objEvent {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return false
+	}
+	e.obj.signaled = false
+	t.result(1)
+	return true
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,196 @@
+package sim
+
+import (
+	"fmt"
+
+	"clussim/scheduler"
+)
+
+// CallKind names a CLUS_WORKER function in a history.
+type CallKind uint8
+
+// The kinds of call in a history.
+const (
+	CallCreate CallKind = iota + 1
+	CallCheckTerminate
+	CallTerminate
+	CallTerminateEx
+	CallWorkersTerminate
+	// CallExit is not a call: it marks the moment a worker's start routine
+	// returned (CallTick == ReturnTick).
+	CallExit
+)
+
+var callKindNames = [...]string{
+	CallCreate: "ClusWorkerCreate", CallCheckTerminate: "ClusWorkerCheckTerminate",
+	CallTerminate: "ClusWorkerTerminate", CallTerminateEx: "ClusWorkerTerminateEx",
+	CallWorkersTerminate: "ClusWorkersTerminate", CallExit: "RoutineExit",
+}
+
+// String returns the Win32 name of the function.
+func (k CallKind) String() string {
+	if int(k) < len(callKindNames) && callKindNames[k] != "" {
+		return callKindNames[k]
+	}
+	return fmt.Sprintf("call(%d)", uint8(k))
+}
+
+// ParseCallKind returns the kind whose String is s.
+func ParseCallKind(s string) (CallKind, bool) {
+	for k, n := range callKindNames {
+		if n != "" && n == s {
+			return CallKind(k), true
+		}
+	}
+	return 0, false
+}
+
+// A Call is one CLUS_WORKER call in a history, with the interval of ticks
+// (positions in the run's log) and of virtual time it spanned.
+type Call struct {
+	// ID numbers the calls of a run from 1.
+	ID     int
+	Kind   CallKind
+	Thread scheduler.ThreadID
+	// Worker is the index of the struct the call names; -1 for
+	// WorkersTerminate.
+	Worker int
+	// Workers is the array of a WorkersTerminate call; -1 is a NULL entry.
+	Workers  []int
+	Timeout  uint32
+	WaitOnly bool
+	// Self is true when the caller is the thread the named struct (or one of
+	// the array's) currently runs.
+	Self bool
+	// Result is the returned code, or 1/0 for a BOOL. It is meaningful only
+	// when Returned.
+	Result   uint32
+	Returned bool
+	// CallTick and ReturnTick are log positions; ReturnTick is -1 when the
+	// call never returned.
+	CallTick, ReturnTick int64
+	CallStep, ReturnStep int64
+	CallTime, ReturnTime int64
+}
+
+// Harness calls a WorkerAPI on behalf of scenario code and records every
+// call as a history. It owns the worker structs, named w0, w1, ..., and
+// marks the implementation's scope for fault injection and leak checks.
+type Harness struct {
+	api     WorkerAPI
+	workers []*ClusWorker
+	// running[i] is the thread that runs the start routine of workers[i]'s
+	// current incarnation, or NoThread.
+	running []scheduler.ThreadID
+	calls   []Call
+}
+
+// NewHarness returns a harness over n fresh worker structs.
+func NewHarness(api WorkerAPI, n int) *Harness {
+	h := &Harness{api: api}
+	for i := range n {
+		w := &ClusWorker{}
+		w.HThread.SetName(fmt.Sprintf("w%d.hThread", i))
+		w.Terminate.SetName(fmt.Sprintf("w%d.Terminate", i))
+		h.workers = append(h.workers, w)
+		h.running = append(h.running, scheduler.NoThread)
+	}
+	return h
+}
+
+// Worker returns struct i.
+func (h *Harness) Worker(i int) *ClusWorker { return h.workers[i] }
+
+// NumWorkers returns the number of structs.
+func (h *Harness) NumWorkers() int { return len(h.workers) }
+
+// Calls returns the history so far.
+func (h *Harness) Calls() []Call { return h.calls }
+
+// RoutineThread returns the thread running struct i's start routine, or
+// NoThread.
+func (h *Harness) RoutineThread(i int) scheduler.ThreadID { return h.running[i] }
+
+func (h *Harness) begin(t *Thread, c Call) int {
+	c.ID = len(h.calls) + 1
+	c.Thread = t.task.ID()
+	c.ReturnTick = -1
+	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
+	c.CallTick = t.task.Note("call "+c.Kind.String(), int64(c.ID), int64(c.Worker), int64(c.Timeout))
+	h.calls = append(h.calls, c)
+	t.EnterImplementation()
+	return c.ID - 1
+}
+
+func (h *Harness) end(t *Thread, i int, result uint32) {
+	t.LeaveImplementation()
+	c := &h.calls[i]
+	c.Result, c.Returned = result, true
+	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
+	c.ReturnTick = t.task.Note("return "+c.Kind.String(), int64(c.ID), int64(result), 0)
+}
+
+func (h *Harness) self(t *Thread, wi int) bool {
+	return wi >= 0 && wi < len(h.running) && h.running[wi] == t.task.ID()
+}
+
+// Create calls ClusWorkerCreate on struct wi. The start routine runs outside
+// the implementation's scope; its return is recorded as a CallExit.
+func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint32 {
+	i := h.begin(t, Call{Kind: CallCreate, Worker: wi, Self: h.self(t, wi)})
+	wrapped := func(wt *Thread, w *ClusWorker, p any) uint32 {
+		h.running[wi] = wt.task.ID()
+		var code uint32
+		wt.LeaveImplementationForCallback(func() { code = start(wt, w, p) })
+		h.running[wi] = scheduler.NoThread
+		tick := wt.task.Note("exit routine", int64(wi), int64(code), 0)
+		h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: CallExit, Thread: wt.task.ID(), Worker: wi,
+			Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: wt.task.StepCount(),
+			ReturnStep: wt.task.StepCount(), CallTime: wt.task.Now(), ReturnTime: wt.task.Now()})
+		return code
+	}
+	r := h.api.Create(t, h.workers[wi], wrapped, param)
+	h.end(t, i, r)
+	return r
+}
+
+// CheckTerminate calls ClusWorkerCheckTerminate on struct wi.
+func (h *Harness) CheckTerminate(t *Thread, wi int) bool {
+	i := h.begin(t, Call{Kind: CallCheckTerminate, Worker: wi, Self: h.self(t, wi)})
+	r := h.api.CheckTerminate(t, h.workers[wi])
+	h.end(t, i, uint32(b2i(r)))
+	return r
+}
+
+// Terminate calls ClusWorkerTerminate on struct wi.
+func (h *Harness) Terminate(t *Thread, wi int) {
+	i := h.begin(t, Call{Kind: CallTerminate, Worker: wi, Self: h.self(t, wi)})
+	h.api.Terminate(t, h.workers[wi])
+	h.end(t, i, 0)
+}
+
+// TerminateEx calls ClusWorkerTerminateEx on struct wi.
+func (h *Harness) TerminateEx(t *Thread, wi int, timeoutMs uint32, waitOnly bool) uint32 {
+	i := h.begin(t, Call{Kind: CallTerminateEx, Worker: wi, Timeout: timeoutMs, WaitOnly: waitOnly, Self: h.self(t, wi)})
+	r := h.api.TerminateEx(t, h.workers[wi], timeoutMs, waitOnly)
+	h.end(t, i, r)
+	return r
+}
+
+// WorkersTerminate calls ClusWorkersTerminate over the structs wis; an
+// entry of -1 passes a NULL pointer.
+func (h *Harness) WorkersTerminate(t *Thread, wis []int, timeoutMs uint32, waitOnly bool) uint32 {
+	self := false
+	ws := make([]*ClusWorker, len(wis))
+	for j, wi := range wis {
+		if wi >= 0 {
+			ws[j] = h.workers[wi]
+			self = self || h.self(t, wi)
+		}
+	}
+	i := h.begin(t, Call{Kind: CallWorkersTerminate, Worker: -1, Workers: append([]int(nil), wis...),
+		Timeout: timeoutMs, WaitOnly: waitOnly, Self: self})
+	r := h.api.WorkersTerminate(t, ws, timeoutMs, waitOnly)
+	h.end(t, i, r)
+	return r
+}

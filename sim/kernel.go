@@ -1,0 +1,228 @@
+package sim
+
+import (
+	"fmt"
+
+	"clussim/scheduler"
+)
+
+// Config sets up the simulated machine of a run. The zero value is a
+// machine with default limits and no fault injection.
+type Config struct {
+	// Engine holds the step bound and watchdog of the scheduler.
+	Engine scheduler.Config
+	// Faults switches on fault injection: CreateThread and DuplicateHandle
+	// calls made inside the implementation under test (see
+	// [Thread.EnterImplementation]) become data decisions of the strategy,
+	// succeeding (0) or failing with ERROR_NOT_ENOUGH_MEMORY (1).
+	Faults bool
+}
+
+// Simulator runs simulated programs, one run at a time, reusing its buffers.
+// It must not be used by two goroutines at once.
+type Simulator struct {
+	cfg Config
+	eng *scheduler.Engine
+}
+
+// NewSimulator returns a simulator for cfg.
+func NewSimulator(cfg Config) *Simulator {
+	return &Simulator{cfg: cfg, eng: scheduler.New(cfg.Engine)}
+}
+
+// Run executes main as the first simulated thread under strategy s and
+// returns what happened. The result's log slices belong to the simulator
+// until its next Run.
+func (s *Simulator) Run(strategy scheduler.Strategy, main func(t *Thread)) *Result {
+	k := &Kernel{cfg: s.cfg}
+	r := s.eng.Run(strategy, func(task *scheduler.Task) {
+		t := k.newThread(task, nil)
+		t.implDepth = 0
+		main(t)
+		t.exit(0)
+	})
+	k.finished = true
+	return k.result(r)
+}
+
+// Run executes main once on a fresh simulator; see [Simulator.Run].
+func Run(cfg Config, strategy scheduler.Strategy, main func(t *Thread)) *Result {
+	return NewSimulator(cfg).Run(strategy, main)
+}
+
+// Kernel is the simulated Win32 kernel of one run: its threads, handles,
+// kernel objects, the faults it saw and its race detector.
+type Kernel struct {
+	cfg      Config
+	finished bool
+
+	threads          []*Thread // by scheduler ThreadID
+	objects          []*object
+	handles          []handleEntry // handle value = 4 * (index + 1)
+	faults           []Fault
+	races            raceDetector
+	criticalSections int
+}
+
+type objectKind uint8
+
+const (
+	objThread objectKind = iota + 1
+	objEvent
+)
+
+// object is a kernel object: a thread or an event.
+type object struct {
+	kind     objectKind
+	serial   int
+	signaled bool
+	manual   bool
+	thread   *Thread
+	waiters  int // threads blocked on it
+	vc       vclock
+}
+
+func (o *object) describe() string {
+	switch o.kind {
+	case objThread:
+		return fmt.Sprintf("thread T%d", o.thread.task.ID())
+	default:
+		kind := "auto-reset"
+		if o.manual {
+			kind = "manual-reset"
+		}
+		return fmt.Sprintf("%s event #%d", kind, o.serial)
+	}
+}
+
+type handleEntry struct {
+	obj        *object
+	open       bool
+	impl       bool // opened inside the implementation under test
+	waiters    int  // threads blocked in a wait through this handle
+	openedBy   scheduler.ThreadID
+	openedStep int64
+	openedOp   string
+	closedBy   scheduler.ThreadID
+	closedStep int64
+}
+
+func handleIndex(h Handle) int {
+	if h == 0 || h%4 != 0 {
+		return -1
+	}
+	return int(h/4) - 1
+}
+
+// entry returns the table entry of h, or nil for a value never handed out.
+func (k *Kernel) entry(h Handle) *handleEntry {
+	i := handleIndex(h)
+	if i < 0 || i >= len(k.handles) {
+		return nil
+	}
+	return &k.handles[i]
+}
+
+func (k *Kernel) newObject(kind objectKind) *object {
+	o := &object{kind: kind, serial: len(k.objects)}
+	k.objects = append(k.objects, o)
+	return o
+}
+
+// newHandle opens a handle to o on behalf of t.
+func (k *Kernel) newHandle(t *Thread, o *object, op string) Handle {
+	k.handles = append(k.handles, handleEntry{obj: o, open: true, impl: t.implDepth > 0,
+		openedBy: t.task.ID(), openedStep: t.task.StepCount(), openedOp: op, closedBy: scheduler.NoThread})
+	return Handle(4 * len(k.handles))
+}
+
+// use looks up h for op, recording a handle fault when it is not open.
+func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
+	e := k.entry(h)
+	switch {
+	case e == nil:
+		k.fault(t, FaultBadHandle, h, fmt.Sprintf("%s(%v): handle was never opened", op, h))
+		return nil, false
+	case !e.open:
+		kind := FaultUseAfterClose
+		if op == OpWaitSingle || op == OpWaitMultiple {
+			kind = FaultWaitClosed
+		}
+		k.fault(t, kind, h, fmt.Sprintf("%s(%v): handle to %s was closed by T%d at step %d",
+			op, h, e.obj.describe(), e.closedBy, e.closedStep))
+		return nil, false
+	}
+	return e, true
+}
+
+func (k *Kernel) newThread(task *scheduler.Task, parent *Thread) *Thread {
+	t := &Thread{k: k, task: task, id: threadIDBase + 4*uint32(task.ID())}
+	t.obj = k.newObject(objThread)
+	t.obj.thread = t
+	t.wait.t = t
+	for int(task.ID()) >= len(k.threads) {
+		k.threads = append(k.threads, nil)
+	}
+	k.threads[task.ID()] = t
+	task.Data = t
+	if parent != nil {
+		t.implDepth = parent.implDepth
+		t.vc = k.races.fork(parent, t)
+	} else {
+		t.vc = k.races.fork(nil, t)
+	}
+	return t
+}
+
+// HandleInfo describes one handle of a run.
+type HandleInfo struct {
+	Handle Handle
+	// Object says what the handle refers to, e.g. "thread T2".
+	Object string
+	// Impl is true when the handle was opened inside the implementation
+	// under test.
+	Impl bool
+	// Open is true when the handle was still open at the end of the run.
+	Open       bool
+	OpenedBy   scheduler.ThreadID
+	OpenedStep int64
+	OpenedOp   string
+	ClosedBy   scheduler.ThreadID
+	ClosedStep int64
+}
+
+// ThreadInfo describes one simulated thread of a run.
+type ThreadInfo struct {
+	Task     scheduler.ThreadID
+	ID       uint32
+	Exited   bool
+	ExitCode uint32
+}
+
+// Result is what a simulated run did.
+type Result struct {
+	*scheduler.Result
+	// Faults lists the kernel faults of the run, in order.
+	Faults []Fault
+	// Races lists the data races on plain Cell accesses, in order.
+	Races []Race
+	// Handles lists every handle the run opened.
+	Handles []HandleInfo
+	// Threads lists every simulated thread.
+	Threads []ThreadInfo
+}
+
+func (k *Kernel) result(r *scheduler.Result) *Result {
+	out := &Result{Result: r, Faults: k.faults, Races: k.races.races}
+	for i, e := range k.handles {
+		out.Handles = append(out.Handles, HandleInfo{Handle: Handle(4 * (i + 1)), Object: e.obj.describe(),
+			Impl: e.impl, Open: e.open, OpenedBy: e.openedBy, OpenedStep: e.openedStep, OpenedOp: e.openedOp,
+			ClosedBy: e.closedBy, ClosedStep: e.closedStep})
+	}
+	for _, t := range k.threads {
+		if t != nil {
+			out.Threads = append(out.Threads, ThreadInfo{Task: t.task.ID(), ID: t.id, Exited: t.exited, ExitCode: t.exitCode})
+		}
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package sim
+
+import (
+	"fmt"
+
+	"clussim/scheduler"
+)
+
+// maxRaces bounds the races one run records; the first is what matters.
+const maxRaces = 32
+
+// vclock is a vector clock indexed by scheduler ThreadID.
+type vclock []uint32
+
+func (v vclock) get(i scheduler.ThreadID) uint32 {
+	if int(i) < len(v) {
+		return v[i]
+	}
+	return 0
+}
+
+// join sets *v to the element-wise maximum of *v and o.
+func (v *vclock) join(o vclock) {
+	for len(*v) < len(o) {
+		*v = append(*v, 0)
+	}
+	for i, c := range o {
+		if c > (*v)[i] {
+			(*v)[i] = c
+		}
+	}
+}
+
+func (v *vclock) tick(i scheduler.ThreadID) {
+	for int(i) >= len(*v) {
+		*v = append(*v, 0)
+	}
+	(*v)[i]++
+}
+
+// Access is one side of a data race.
+type Access struct {
+	Thread scheduler.ThreadID
+	Step   int64
+	// Op is the Cell operation (Load, Store, InterlockedExchange, ...).
+	Op     string
+	Write  bool
+	Atomic bool
+	// Impl is true when the access was made inside the implementation under
+	// test.
+	Impl bool
+}
+
+func (a Access) String() string {
+	kind := "plain"
+	if a.Atomic {
+		kind = "interlocked"
+	}
+	rw := "read"
+	if a.Write {
+		rw = "write"
+	}
+	return fmt.Sprintf("%s %s (%s) by T%d at step %d", kind, rw, a.Op, a.Thread, a.Step)
+}
+
+// A Race is two conflicting accesses to one Cell (at least one a write, at
+// least one plain) that no happens-before relation orders: no thread
+// creation or exit, wait, event, critical section or interlocked operation
+// on the same cell lies between them.
+type Race struct {
+	// Cell is the cell's name (see [Cell.SetName]) or "cell#N".
+	Cell          string
+	First, Second Access
+}
+
+// String renders the race on one line.
+func (r Race) String() string {
+	return fmt.Sprintf("data race on %s: %v and %v are not ordered by happens-before", r.Cell, r.First, r.Second)
+}
+
+type access struct {
+	Access
+	clock uint32
+	valid bool
+}
+
+type cellState struct {
+	name     string
+	write    access
+	reads    []access // by ThreadID
+	sync     vclock
+	reported bool
+}
+
+// raceDetector implements happens-before race detection with vector clocks
+// over the synchronisation the kernel provides.
+type raceDetector struct {
+	cells []cellState
+	races []Race
+}
+
+// fork returns the clock of a new thread created by parent (nil for the
+// first thread); the parent's clock ticks.
+func (d *raceDetector) fork(parent, child *Thread) vclock {
+	var v vclock
+	if parent != nil {
+		v.join(parent.vc)
+		parent.vc.tick(parent.task.ID())
+	}
+	v.tick(child.task.ID())
+	return v
+}
+
+// release publishes t's clock into a synchronisation object.
+func (d *raceDetector) release(t *Thread, sync *vclock) {
+	sync.join(t.vc)
+	t.vc.tick(t.task.ID())
+}
+
+// acquire makes everything released into sync happen before t's next step.
+func (d *raceDetector) acquire(t *Thread, sync *vclock) {
+	t.vc.join(*sync)
+}
+
+func (d *raceDetector) register(name string) int32 {
+	d.cells = append(d.cells, cellState{name: name})
+	return int32(len(d.cells) - 1)
+}
+
+func (d *raceDetector) hb(a *access, t *Thread) bool {
+	return !a.valid || a.Thread == t.task.ID() || a.clock <= t.vc.get(a.Thread)
+}
+
+func (d *raceDetector) report(c *cellState, id int32, first access, second Access) {
+	if c.reported || len(d.races) >= maxRaces {
+		return
+	}
+	c.reported = true
+	name := c.name
+	if name == "" {
+		name = fmt.Sprintf("cell#%d", id)
+	}
+	d.races = append(d.races, Race{Cell: name, First: first.Access, Second: second})
+}
+
+// access checks and records one access of t to cell id.
+func (d *raceDetector) access(t *Thread, id int32, op string, write, atomic bool) {
+	c := &d.cells[id]
+	me := t.task.ID()
+	cur := access{Access: Access{Thread: me, Step: t.task.StepCount(), Op: op, Write: write, Atomic: atomic,
+		Impl: t.implDepth > 0}, clock: t.vc.get(me), valid: true}
+	// The write before this access.
+	if w := &c.write; !d.hb(w, t) && (!atomic || !w.Atomic) {
+		d.report(c, id, *w, cur.Access)
+	}
+	if write {
+		for i := range c.reads {
+			if r := &c.reads[i]; !d.hb(r, t) && (!atomic || !r.Atomic) {
+				d.report(c, id, *r, cur.Access)
+			}
+		}
+	}
+	if atomic {
+		// Interlocked operations are sequentially consistent: each acquires
+		// and releases the cell's synchronisation clock.
+		d.acquire(t, &c.sync)
+		if write {
+			d.release(t, &c.sync)
+		}
+		cur.clock = t.vc.get(me)
+	}
+	if write {
+		c.write = cur
+		clear(c.reads)
+		return
+	}
+	for int(me) >= len(c.reads) {
+		c.reads = append(c.reads, access{})
+	}
+	c.reads[me] = cur
+}

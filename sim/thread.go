@@ -1,0 +1,161 @@
+package sim
+
+import (
+	"fmt"
+
+	"clussim/scheduler"
+)
+
+// threadIDBase is the id of the first simulated thread; ids go up in fours,
+// as on Windows, and never collide with handle values by accident of
+// arithmetic in tests.
+const threadIDBase = 100
+
+// Thread is a running simulated thread: the "current thread" of every
+// simulated Win32 call. Every method that models a kernel call is a
+// scheduling point: the scheduler may run other threads before the call
+// takes effect. A *Thread must only be used by the code running on it.
+type Thread struct {
+	k        *Kernel
+	task     *scheduler.Task
+	id       uint32
+	obj      *object
+	exited   bool
+	exitCode uint32
+	lastErr  uint32
+	// implDepth > 0 while the thread runs code of the implementation under
+	// test; fault injection applies only there.
+	implDepth int
+	vc        vclock
+	wait      waitState
+}
+
+// check panics with a clear message when t cannot make a kernel call.
+func (t *Thread) check(op string) {
+	if t == nil {
+		panic(fmt.Sprintf("sim: %s called with a nil *Thread: kernel calls must be made from a simulated thread", op))
+	}
+	if t.k.finished {
+		panic(fmt.Sprintf("sim: %s called on T%d after its run ended: kernel calls must be made from a simulated thread", op, t.task.ID()))
+	}
+}
+
+// step is the scheduling point of a kernel call.
+func (t *Thread) step(op string, a0, a1, a2 int64) {
+	t.check(op)
+	t.task.Step(op, a0, a1, a2)
+}
+
+func (t *Thread) result(r int64) { t.task.SetResult(r) }
+
+// Task returns the scheduler task the thread runs on.
+func (t *Thread) Task() *scheduler.Task { return t.task }
+
+// Kernel returns the simulated kernel of the thread's run.
+func (t *Thread) Kernel() *Kernel { return t.k }
+
+// CreateThread starts a new simulated thread running start and returns a
+// handle to it and ErrorSuccess. The handle is signalled when start returns;
+// start's result is the thread's exit code. When fault injection is on and
+// the call is made inside the implementation under test, the strategy may
+// make it fail: it then returns 0 and ErrorNotEnoughMemory, and no thread
+// runs.
+func (t *Thread) CreateThread(start func(t *Thread) uint32) (Handle, uint32) {
+	t.step(OpCreateThread, 0, 0, 0)
+	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(ChoiceCreateThreadFails, 2) == 1 {
+		t.lastErr = ErrorNotEnoughMemory
+		t.result(0)
+		return 0, ErrorNotEnoughMemory
+	}
+	var child *Thread
+	task := t.task.Spawn(fmt.Sprintf("thread-%d", len(t.k.threads)), func(task *scheduler.Task) {
+		code := start(child)
+		child.exit(code)
+	})
+	child = t.k.newThread(task, t)
+	h := t.k.newHandle(t, child.obj, OpCreateThread)
+	t.result(int64(h))
+	return h, ErrorSuccess
+}
+
+// exit ends t: its object is signalled and carries t's clock to waiters.
+func (t *Thread) exit(code uint32) {
+	t.exited, t.exitCode = true, code
+	t.obj.signaled = true
+	t.k.races.release(t, &t.obj.vc)
+	t.task.Note(OpThreadExit, int64(code), int64(t.id), 0)
+}
+
+// CurrentThreadID returns the id of the calling thread (GetCurrentThreadId).
+func (t *Thread) CurrentThreadID() uint32 {
+	t.step(OpCurrentThreadID, 0, 0, 0)
+	t.result(int64(t.id))
+	return t.id
+}
+
+// GetThreadID returns the id of the thread h refers to, or 0 (with
+// ErrorInvalidHandle as last error) when h is not an open thread handle.
+func (t *Thread) GetThreadID(h Handle) uint32 {
+	t.step(OpGetThreadID, int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpGetThreadID)
+	if !ok || e.obj.kind != objThread {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return 0
+	}
+	t.result(int64(e.obj.thread.id))
+	return e.obj.thread.id
+}
+
+// GetLastError returns the error code of the thread's last failed call. It
+// is not a scheduling point (it reads thread-local state).
+func (t *Thread) GetLastError() uint32 {
+	t.check("GetLastError")
+	return t.lastErr
+}
+
+// Sleep blocks the thread for ms milliseconds of virtual time. Sleep(0)
+// only yields. Sleep(Infinite) blocks forever.
+func (t *Thread) Sleep(ms uint32) {
+	t.check(OpSleep)
+	switch ms {
+	case 0:
+		t.task.Step(OpSleep, 0, 0, 0)
+	case Infinite:
+		t.task.Block(nil, -1, OpSleep, int64(ms), 0)
+	default:
+		t.task.Block(nil, t.task.Now()+int64(ms), OpSleep, int64(ms), 0)
+	}
+}
+
+// Now returns the virtual clock in milliseconds (GetTickCount64). It is not
+// a scheduling point.
+func (t *Thread) Now() int64 {
+	t.check("GetTickCount64")
+	return t.task.Now()
+}
+
+// EnterImplementation marks the start of a call into the implementation
+// under test; calls nest. Fault injection applies only to kernel calls made
+// inside it, and handles opened inside it are the implementation's (the leak
+// check counts only those). The harness calls it; implementations do not.
+func (t *Thread) EnterImplementation() { t.check("EnterImplementation"); t.implDepth++ }
+
+// LeaveImplementation ends what EnterImplementation began.
+func (t *Thread) LeaveImplementation() {
+	t.check("LeaveImplementation")
+	if t.implDepth > 0 {
+		t.implDepth--
+	}
+}
+
+// LeaveImplementationForCallback runs f outside the implementation scope,
+// for a scenario callback (a start routine) that the implementation calls,
+// and restores the scope afterwards.
+func (t *Thread) LeaveImplementationForCallback(f func()) {
+	t.check("LeaveImplementationForCallback")
+	saved := t.implDepth
+	t.implDepth = 0
+	defer func() { t.implDepth = saved }()
+	f()
+}

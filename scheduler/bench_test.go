@@ -22,9 +22,10 @@ func BenchmarkEngineStep(b *testing.B) {
 		if per == 0 {
 			per = 1
 		}
+		op := e.Intern("op")
 		body := func(t *Task) {
 			for i := range per {
-				t.Step("op", int64(i), 0, 0)
+				t.Step(op, int64(i), 0, 0)
 			}
 		}
 		r := e.Run(s, func(t *Task) {

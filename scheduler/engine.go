@@ -52,6 +52,16 @@ type Result struct {
 	Decisions []Decision
 	// Failure is why the run ended early, or nil when every task finished.
 	Failure *Failure
+	// Ops maps the OpIDs of Events to names.
+	Ops []string
+}
+
+// OpName returns the name of an event's operation.
+func (r *Result) OpName(ev Event) string {
+	if int(ev.Op) < len(r.Ops) {
+		return r.Ops[ev.Op]
+	}
+	return ""
 }
 
 // An Engine runs simulated programs one run at a time. Reuse one engine for
@@ -74,12 +84,18 @@ type Engine struct {
 	failure   *Failure
 	goexit    bool // a task called runtime.Goexit
 
-	running   atomic.Int32 // 1 + ThreadID of the task inside its coroutine; 0 none
-	runShadow int32        // the last value stored in running
+	// running publishes the task inside its coroutine to enter and the
+	// watchdog, packed in one word (see packRunning); 0 is none.
+	running   atomic.Uint64
+	runShadow uint64 // the last value stored in running
 	progress  atomic.Int64
 	escapeMsg atomic.Pointer[escapeInfo]
 	abort     chan struct{} // closed when a run ends; releases stray goroutines
 	aborted   bool          // abort is closed
+	abandoned atomic.Bool   // the watchdog gave up on the run
+
+	ops     []string // OpID -> name
+	opIndex map[string]OpID
 
 	stratPanic    any
 	hasStratPanic bool
@@ -99,7 +115,26 @@ func New(cfg Config) *Engine {
 	if cfg.Watchdog <= 0 {
 		cfg.Watchdog = DefaultWatchdog
 	}
-	return &Engine{cfg: cfg}
+	e := &Engine{cfg: cfg, opIndex: map[string]OpID{}}
+	e.Intern("") // OpID 0 is "no operation"
+	return e
+}
+
+// Intern returns the OpID of name, allocating one the first time. IDs are
+// stable for the life of the engine; logs should be read through
+// [Result.Ops], never by assuming IDs. Intern on the hot path is a map
+// lookup: layers above intern their operation names once, up front.
+func (e *Engine) Intern(name string) OpID {
+	if id, ok := e.opIndex[name]; ok {
+		return id
+	}
+	if len(e.ops) > int(^OpID(0)) {
+		panic("scheduler: more than 65535 distinct operation names")
+	}
+	id := OpID(len(e.ops))
+	e.ops = append(e.ops, name)
+	e.opIndex[name] = id
+	return id
 }
 
 // Run executes main as task 0 under strategy s until every task has exited
@@ -116,7 +151,11 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 	e.spawn(NoThread, "main", main)
 	done := make(chan struct{})
 	go e.runLoop(done)
-	e.watch(done)
+	if f := e.watch(done); f != nil {
+		// The run goroutine is stuck in simulated code and owns the engine's
+		// state; report from what is safe to read.
+		return &Result{Steps: f.Step, Failure: f}
+	}
 	e.closeAbort()
 	if e.hasStratPanic {
 		p := e.stratPanic
@@ -129,7 +168,7 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 				Message: err.Error()}
 		}
 	}
-	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure}
+	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure, Ops: e.ops}
 }
 
 func (e *Engine) reset(s Strategy) {
@@ -149,18 +188,30 @@ func (e *Engine) reset(s Strategy) {
 	e.escapeMsg.Store(nil)
 	e.abort = make(chan struct{})
 	e.aborted = false
+	e.abandoned.Store(false)
 }
 
 // setRunning publishes the running task to enter and the watchdog.
 func (e *Engine) setRunning(t *Task) {
-	v := int32(0)
-	if t != nil {
-		v = int32(t.id) + 1
-	}
-	if v != e.runShadow {
+	if v := packRunning(t); v != e.runShadow {
 		e.runShadow = v
 		e.running.Store(v)
 	}
+}
+
+// packRunning packs the goroutine identity of t (an address, below 2^48 on
+// every 64-bit platform Go supports) and 1 + its id (modulo 2^16, which only
+// affects messages) into one word, so publishing both costs one store.
+func packRunning(t *Task) uint64 {
+	if t == nil {
+		return 0
+	}
+	return uint64(t.g)<<16 | uint64(uint16(t.id+1))
+}
+
+// runningTask unpacks what packRunning packed.
+func runningTask(v uint64) (g uintptr, id ThreadID) {
+	return uintptr(v >> 16), ThreadID(uint16(v)) - 1
 }
 
 func (e *Engine) closeAbort() {
@@ -171,8 +222,10 @@ func (e *Engine) closeAbort() {
 }
 
 // watch waits for the run loop, turning a run that stops making progress in
-// real time into an Escape failure.
-func (e *Engine) watch(done chan struct{}) {
+// real time into an Escape failure. It returns nil when the loop finished
+// (whatever its outcome, which is then in e.failure), or the failure to
+// report for a loop that is stuck and has been abandoned.
+func (e *Engine) watch(done chan struct{}) *Failure {
 	period := e.cfg.Watchdog / watchdogTicks
 	ticker := time.NewTicker(period)
 	defer ticker.Stop()
@@ -180,12 +233,11 @@ func (e *Engine) watch(done chan struct{}) {
 	for {
 		select {
 		case <-done:
-			return
+			return nil
 		case <-ticker.C:
 		}
 		if info := e.escapeMsg.Load(); info != nil {
-			e.giveUp(done, info.thread, info.msg)
-			return
+			return e.giveUp(done, info.thread, info.msg)
 		}
 		p := e.progress.Load()
 		if p != last {
@@ -195,34 +247,33 @@ func (e *Engine) watch(done chan struct{}) {
 		if stale++; stale < watchdogTicks {
 			continue
 		}
-		id, op := ThreadID(e.running.Load()-1), "its last scheduling point"
-		e.giveUp(done, id, fmt.Sprintf("T%d made no scheduling step for %v of real time after %s: "+
+		_, id := runningTask(e.running.Load())
+		return e.giveUp(done, id, fmt.Sprintf("T%d made no scheduling step for %v of real time: "+
 			"simulated code blocked on a real Go primitive (channel, sync.Mutex, WaitGroup, time.Sleep, ...) "+
-			"or ran a loop that never calls the simulation", id, e.cfg.Watchdog, op))
-		return
+			"or ran a loop that never calls the simulation", id, e.cfg.Watchdog))
 	}
 }
 
-// giveUp records an escape, releases stray goroutines, and waits briefly for
-// the run loop to finish; if it does not, the engine is marked broken.
-func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string) {
+// giveUp handles an escape: it releases stray goroutines and waits briefly
+// for the run loop to wind down. If the loop finishes, the escape is
+// recorded in e.failure and giveUp returns nil. If it stays stuck inside
+// simulated code, the run is abandoned: the loop will stop at its next
+// chance, the engine refuses further runs, and giveUp returns the failure
+// (built without touching state the stuck goroutine owns).
+func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string) *Failure {
+	e.abandoned.Store(true)
 	e.closeAbort()
 	select {
 	case <-done:
-		// The loop wound down (a stray goroutine was released).
 		if e.failure == nil || e.failure.Kind != Escape {
-			e.failure = &Failure{Kind: Escape, Step: e.step, Time: e.now, Thread: id, Message: msg}
+			e.failure = &Failure{Kind: Escape, Step: e.step, Time: e.now, Thread: id, Message: msg, Threads: e.reports()}
 		}
 		e.hasStratPanic = false
-		return
+		return nil
 	case <-time.After(escapeGrace):
 	}
 	e.broken = "an earlier run escaped the simulation and is still stuck: " + msg
-	// The loop goroutine is stuck inside simulated code; its state must not
-	// be read any more, so the failure carries what was published.
-	e.failure = &Failure{Kind: Escape, Step: e.progress.Load(), Thread: id, Message: msg}
-	e.events, e.decisions = nil, nil
-	e.tasks, e.live = nil, nil
+	return &Failure{Kind: Escape, Step: e.progress.Load(), Thread: id, Message: msg}
 }
 
 // runLoop is the body of the run goroutine: the scheduling loop, then the
@@ -268,7 +319,7 @@ func (e *Engine) stopAll() {
 }
 
 func (e *Engine) loop() {
-	for e.failure == nil {
+	for e.failure == nil && !e.abandoned.Load() {
 		n := e.collectEnabled()
 		if n == 0 {
 			if len(e.live) == 0 {
@@ -452,9 +503,9 @@ func (e *Engine) reports() []ThreadReport {
 		r := ThreadReport{ID: t.id, Name: t.name, Steps: t.steps}
 		switch t.state {
 		case taskRunnable:
-			r.State, r.Op = "runnable", t.op
+			r.State, r.Op = "runnable", e.ops[t.op]
 		case taskBlocked:
-			r.State, r.Op = "blocked", t.op
+			r.State, r.Op = "blocked", e.ops[t.op]
 			switch {
 			case t.waiter != nil:
 				r.Waiting = t.waiter.Describe()
@@ -478,12 +529,12 @@ func (e *Engine) reports() []ThreadReport {
 
 // spawn creates a task; parent is NoThread for the main task.
 func (e *Engine) spawn(parent ThreadID, name string, body func(*Task)) *Task {
-	t := &Task{e: e, id: ThreadID(len(e.tasks)), name: name, body: body, op: "start", deadline: -1}
+	t := &Task{e: e, id: ThreadID(len(e.tasks)), name: name, body: body, op: e.Intern("start"), deadline: -1, abort: e.abort}
 	e.tasks = append(e.tasks, t)
 	e.live = append(e.live, t)
 	if parent != NoThread {
 		e.events = append(e.events, Event{Kind: EvSpawn, Thread: parent, Step: e.step, Time: e.now,
-			Op: name, Args: [3]int64{int64(t.id)}})
+			Op: e.Intern(name), Args: [3]int64{int64(t.id)}})
 	}
 	return t
 }

@@ -55,18 +55,24 @@ func ParseEventKind(s string) (EventKind, bool) {
 	return 0, false
 }
 
+// OpID names an operation in a run's log compactly; [Engine.Intern] hands
+// them out and [Result.Ops] maps them back to names. Keeping names out of
+// Event keeps events free of pointers, so logging a step is a plain memory
+// write and a long log costs the garbage collector nothing.
+type OpID uint16
+
 // An Event is one entry of a run's log. Its index in the log is its tick.
 type Event struct {
 	Kind   EventKind
+	Op     OpID
 	Thread ThreadID
 	// Step is the number of scheduling steps taken so far, this one
 	// included for EvStep, EvWake and EvTimeout.
 	Step int64
 	// Time is the virtual clock in milliseconds when the event happened.
 	Time int64
-	// Op names the operation (for EvStep, EvBlock, EvWake, EvTimeout,
-	// EvChoice and EvNote).
-	Op     string
+	// Op (declared above, for compactness) names the operation of EvStep,
+	// EvBlock, EvWake, EvTimeout, EvChoice, EvNote and EvSpawn events.
 	Args   [3]int64
 	Result int64
 }

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+
+	"clussim/scheduler/internal/goid"
 )
 
 // A Waiter is the condition a blocked task waits for.
@@ -47,7 +49,7 @@ type Task struct {
 	yield func(struct{}) bool
 
 	state     taskState
-	op        string
+	op        OpID
 	args      [3]int64
 	waiter    Waiter
 	deadline  int64
@@ -56,10 +58,12 @@ type Task struct {
 	steps     int64
 
 	req      request
-	choiceOp string
+	choiceOp OpID
 	choiceN  int
 	choice   int
 
+	g        uintptr       // identity of the task's goroutine
+	abort    chan struct{} // closed when the task's run ends
 	stopping bool
 	panicked bool
 	goexited bool
@@ -69,6 +73,9 @@ type Task struct {
 	// Data is free for the layer above (package sim keeps its thread here).
 	Data any
 }
+
+// Intern returns the OpID of name in t's engine; see [Engine.Intern].
+func (t *Task) Intern(name string) OpID { return t.e.Intern(name) }
 
 // ID returns the task's id.
 func (t *Task) ID() ThreadID { return t.id }
@@ -89,6 +96,8 @@ func (t *Task) StepCount() int64 { return t.e.step }
 func (t *Task) start() {
 	t.next, t.stop = iter.Pull(func(yield func(struct{}) bool) {
 		t.yield = yield
+		t.g = goid.G()
+		t.e.setRunning(t)
 		returned := false
 		defer func() {
 			r := recover()
@@ -118,33 +127,37 @@ func (t *Task) park() {
 	}
 }
 
-// enter checks that t is the task the engine is running; anything else is
-// simulated code calling in from a goroutine of its own, or through another
-// thread's handle. Such a call is recorded as an escape and the calling
-// goroutine is parked until the run ends, then exits.
-func (t *Task) enter(op string) {
-	if t.stopping {
-		// The run is over; unwind the task again if its code recovered.
-		panic(stopSignal{})
-	}
-	if r := t.e.running.Load(); r != int32(t.id)+1 {
-		who := "no thread"
-		if r != 0 {
-			who = fmt.Sprintf("T%d", r-1)
+// enter checks that the caller is t's own goroutine. A call from another
+// task's goroutine (simulated code that used another thread's *Task) panics
+// in that task, which the engine reports. A call from any other goroutine is
+// simulated code calling in from a goroutine of its own: it is recorded as
+// an escape, and the calling goroutine is parked until the run ends, then
+// exits, so it can neither corrupt the run nor outlive it.
+func (t *Task) enter(op OpID) {
+	g := goid.G()
+	if g == t.g {
+		if t.stopping {
+			// The run is over; unwind the task again if its code recovered.
+			panic(stopSignal{})
 		}
-		t.e.escapeMsg.CompareAndSwap(nil, &escapeInfo{thread: t.id, msg: fmt.Sprintf(
-			"%s on T%d was called while %s was running: simulated code called into the simulation "+
-				"from a goroutine of its own (or used another thread's *Thread)", op, t.id, who)})
-		<-t.e.abort
-		runtime.Goexit()
+		return
 	}
+	if rg, rid := runningTask(t.e.running.Load()); g == rg {
+		panic(fmt.Sprintf("scheduler: %s on T%d was called by T%d: a simulated thread must only use its own handle",
+			t.e.ops[op], t.id, rid))
+	}
+	t.e.escapeMsg.CompareAndSwap(nil, &escapeInfo{thread: t.id, msg: fmt.Sprintf(
+		"%s on T%d was called from a goroutine that is not a simulated thread: "+
+			"simulated code called into the simulation from a goroutine of its own", t.e.ops[op], t.id)})
+	<-t.abort
+	runtime.Goexit()
 }
 
 // Step is a scheduling point: the engine may run other tasks before t's
 // operation op (with arguments a0..a2, as the log records them) takes effect.
 // When Step returns, the operation is t's to perform, atomically, until its
 // next scheduling point. Record its outcome with SetResult.
-func (t *Task) Step(op string, a0, a1, a2 int64) {
+func (t *Task) Step(op OpID, a0, a1, a2 int64) {
 	t.enter(op)
 	t.op = op
 	t.args = [3]int64{a0, a1, a2}
@@ -159,7 +172,7 @@ func (t *Task) SetResult(r int64) {
 // Block suspends t until w is ready or the virtual clock reaches deadline
 // (-1: no deadline; w may be nil for a plain sleep). It is a scheduling
 // point. It reports whether t resumed because of the deadline.
-func (t *Task) Block(w Waiter, deadline int64, op string, a0, a1 int64) (timedOut bool) {
+func (t *Task) Block(w Waiter, deadline int64, op OpID, a0, a1 int64) (timedOut bool) {
 	t.enter(op)
 	e := t.e
 	t.state = taskBlocked
@@ -182,7 +195,7 @@ func (t *Task) canWake(now int64) bool {
 // Choose asks the strategy for a data decision among n outcomes (0 is the
 // usual one) and returns it. It is not a scheduling point. n < 2 returns 0
 // without asking.
-func (t *Task) Choose(op string, n int) int {
+func (t *Task) Choose(op OpID, n int) int {
 	t.enter(op)
 	if n < 2 {
 		return 0
@@ -195,7 +208,7 @@ func (t *Task) Choose(op string, n int) int {
 
 // Note writes an annotation to the log and returns its tick. It is not a
 // scheduling point.
-func (t *Task) Note(op string, a0, a1, a2 int64) int64 {
+func (t *Task) Note(op OpID, a0, a1, a2 int64) int64 {
 	t.enter(op)
 	e := t.e
 	e.events = append(e.events, Event{Kind: EvNote, Thread: t.id, Step: e.step, Time: e.now, Op: op, Args: [3]int64{a0, a1, a2}})
@@ -206,6 +219,6 @@ func (t *Task) Note(op string, a0, a1, a2 int64) int64 {
 // runnable at once; its first step is "start". Spawn itself is not a
 // scheduling point.
 func (t *Task) Spawn(name string, body func(*Task)) *Task {
-	t.enter("spawn")
+	t.enter(0)
 	return t.e.spawn(t.id, name, body)
 }

@@ -42,7 +42,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 
 // Load is a plain read of the cell.
 func (c *Cell[T]) Load(t *Thread) T {
-	t.task.Step(OpLoad, c.bind(t), 0, 0)
+	t.task.Step(t.k.ops[cLoad], c.bind(t), 0, 0)
 	t.k.races.access(t, c.id, OpLoad, false, false)
 	t.result(encode(&c.v))
 	return c.v
@@ -50,7 +50,7 @@ func (c *Cell[T]) Load(t *Thread) T {
 
 // Store is a plain write of the cell.
 func (c *Cell[T]) Store(t *Thread, v T) {
-	t.task.Step(OpStore, c.bind(t), encode(&v), 0)
+	t.task.Step(t.k.ops[cStore], c.bind(t), encode(&v), 0)
 	t.k.races.access(t, c.id, OpStore, true, false)
 	c.v = v
 }
@@ -58,7 +58,7 @@ func (c *Cell[T]) Store(t *Thread, v T) {
 // AtomicLoad is an interlocked read of the cell (a read with a full
 // barrier).
 func (c *Cell[T]) AtomicLoad(t *Thread) T {
-	t.task.Step(OpAtomicLoad, c.bind(t), 0, 0)
+	t.task.Step(t.k.ops[cAtomicLoad], c.bind(t), 0, 0)
 	t.k.races.access(t, c.id, OpAtomicLoad, false, true)
 	t.result(encode(&c.v))
 	return c.v
@@ -66,7 +66,7 @@ func (c *Cell[T]) AtomicLoad(t *Thread) T {
 
 // AtomicStore is an interlocked write of the cell.
 func (c *Cell[T]) AtomicStore(t *Thread, v T) {
-	t.task.Step(OpAtomicStore, c.bind(t), encode(&v), 0)
+	t.task.Step(t.k.ops[cAtomicStore], c.bind(t), encode(&v), 0)
 	t.k.races.access(t, c.id, OpAtomicStore, true, true)
 	c.v = v
 }
@@ -75,7 +75,7 @@ func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 // whether it did (InterlockedCompareExchange). A failed exchange is an
 // interlocked read.
 func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
-	t.task.Step(OpCAS, c.bind(t), encode(&old), encode(&new))
+	t.task.Step(t.k.ops[cCAS], c.bind(t), encode(&old), encode(&new))
 	ok := c.v == old
 	t.k.races.access(t, c.id, OpCAS, ok, true)
 	if ok {
@@ -88,7 +88,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 // Swap stores v and returns the previous value, atomically
 // (InterlockedExchange).
 func (c *Cell[T]) Swap(t *Thread, v T) T {
-	t.task.Step(OpSwap, c.bind(t), encode(&v), 0)
+	t.task.Step(t.k.ops[cSwap], c.bind(t), encode(&v), 0)
 	t.k.races.access(t, c.id, OpSwap, true, true)
 	old := c.v
 	c.v = v

@@ -35,7 +35,7 @@ func (cs *CriticalSection) bind(t *Thread) int64 {
 
 // Enter blocks until the calling thread owns the critical section.
 func (cs *CriticalSection) Enter(t *Thread) {
-	t.task.Step(OpEnterCS, cs.bind(t), 0, 0)
+	t.task.Step(t.k.ops[cEnterCS], cs.bind(t), 0, 0)
 	for {
 		switch cs.owner {
 		case nil:
@@ -47,13 +47,13 @@ func (cs *CriticalSection) Enter(t *Thread) {
 			return
 		}
 		w := csWaiter{cs: cs}
-		t.task.Block(&w, -1, OpEnterCS, int64(cs.id), 0)
+		t.task.Block(&w, -1, t.k.ops[cEnterCS], int64(cs.id), 0)
 	}
 }
 
 // Leave releases one level of ownership.
 func (cs *CriticalSection) Leave(t *Thread) {
-	t.task.Step(OpLeaveCS, cs.bind(t), 0, 0)
+	t.task.Step(t.k.ops[cLeaveCS], cs.bind(t), 0, 0)
 	if cs.owner != t {
 		owner := "nobody"
 		if cs.owner != nil {

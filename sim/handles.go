@@ -7,7 +7,7 @@ import "fmt"
 // open once). Closing a handle another thread is blocked waiting on closes
 // it but records a fault: on Windows the outcome is undefined.
 func (t *Thread) CloseHandle(h Handle) bool {
-	t.step(OpCloseHandle, int64(h), 0, 0)
+	t.step(t.k.ops[cCloseHandle], int64(h), 0, 0)
 	k := t.k
 	e := k.entry(h)
 	switch {
@@ -36,14 +36,14 @@ func (t *Thread) CloseHandle(h Handle) bool {
 // injection inside the implementation, when the strategy makes it fail with
 // ErrorNotEnoughMemory.
 func (t *Thread) DuplicateHandle(h Handle) (Handle, bool) {
-	t.step(OpDuplicateHandle, int64(h), 0, 0)
+	t.step(t.k.ops[cDuplicateHandle], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpDuplicateHandle)
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
 		return 0, false
 	}
-	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(ChoiceDuplicateHandleFails, 2) == 1 {
+	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(t.k.ops[cDuplicateHandleFails], 2) == 1 {
 		t.lastErr = ErrorNotEnoughMemory
 		t.result(0)
 		return 0, false
@@ -56,7 +56,7 @@ func (t *Thread) DuplicateHandle(h Handle) (Handle, bool) {
 // CreateEvent creates an event, manual-reset or auto-reset, initially set
 // or not, and returns a handle to it.
 func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
-	t.step(OpCreateEvent, b2i(manualReset), b2i(initialState), 0)
+	t.step(t.k.ops[cCreateEvent], b2i(manualReset), b2i(initialState), 0)
 	o := t.k.newObject(objEvent)
 	o.manual, o.signaled = manualReset, initialState
 	if initialState {
@@ -70,7 +70,7 @@ func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
 // SetEvent sets the event h refers to. A set auto-reset event releases one
 // waiting thread and resets; a manual-reset one stays set until ResetEvent.
 func (t *Thread) SetEvent(h Handle) bool {
-	t.step(OpSetEvent, int64(h), 0, 0)
+	t.step(t.k.ops[cSetEvent], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpSetEvent)
 	if !ok || e.obj.kind != objEvent {
 		t.lastErr = ErrorInvalidHandle
@@ -85,7 +85,7 @@ func (t *Thread) SetEvent(h Handle) bool {
 
 // ResetEvent resets the event h refers to.
 func (t *Thread) ResetEvent(h Handle) bool {
-	t.step(OpResetEvent, int64(h), 0, 0)
+	t.step(t.k.ops[cResetEvent], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpResetEvent)
 	if !ok || e.obj.kind != objEvent {
 		t.lastErr = ErrorInvalidHandle

@@ -45,6 +45,15 @@ func ParseCallKind(s string) (CallKind, bool) {
 	return 0, false
 }
 
+// Names of the harness's annotations in the log: "call X" and "return X"
+// for each CLUS_WORKER function X, and NoteRoutineExit when a start routine
+// returns.
+const (
+	NoteCallPrefix   = "call "
+	NoteReturnPrefix = "return "
+	NoteRoutineExit  = "exit routine"
+)
+
 // A Call is one CLUS_WORKER call in a history, with the interval of ticks
 // (positions in the run's log) and of virtual time it spanned.
 type Call struct {
@@ -116,7 +125,7 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.Thread = t.task.ID()
 	c.ReturnTick = -1
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
-	c.CallTick = t.task.Note("call "+c.Kind.String(), int64(c.ID), int64(c.Worker), int64(c.Timeout))
+	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
 	t.EnterImplementation()
 	return c.ID - 1
@@ -127,7 +136,7 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 	c := &h.calls[i]
 	c.Result, c.Returned = result, true
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
-	c.ReturnTick = t.task.Note("return "+c.Kind.String(), int64(c.ID), int64(result), 0)
+	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
 
 func (h *Harness) self(t *Thread, wi int) bool {
@@ -143,7 +152,7 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 		var code uint32
 		wt.LeaveImplementationForCallback(func() { code = start(wt, w, p) })
 		h.running[wi] = scheduler.NoThread
-		tick := wt.task.Note("exit routine", int64(wi), int64(code), 0)
+		tick := wt.task.Note(wt.task.Intern(NoteRoutineExit), int64(wi), int64(code), 0)
 		h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: CallExit, Thread: wt.task.ID(), Worker: wi,
 			Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: wt.task.StepCount(),
 			ReturnStep: wt.task.StepCount(), CallTime: wt.task.Now(), ReturnTime: wt.task.Now()})

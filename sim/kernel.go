@@ -23,18 +23,20 @@ type Config struct {
 type Simulator struct {
 	cfg Config
 	eng *scheduler.Engine
+	ops *opTable
 }
 
 // NewSimulator returns a simulator for cfg.
 func NewSimulator(cfg Config) *Simulator {
-	return &Simulator{cfg: cfg, eng: scheduler.New(cfg.Engine)}
+	eng := scheduler.New(cfg.Engine)
+	return &Simulator{cfg: cfg, eng: eng, ops: newOpTable(eng)}
 }
 
 // Run executes main as the first simulated thread under strategy s and
 // returns what happened. The result's log slices belong to the simulator
 // until its next Run.
 func (s *Simulator) Run(strategy scheduler.Strategy, main func(t *Thread)) *Result {
-	k := &Kernel{cfg: s.cfg}
+	k := &Kernel{cfg: s.cfg, ops: s.ops, eng: s.eng}
 	r := s.eng.Run(strategy, func(task *scheduler.Task) {
 		t := k.newThread(task, nil)
 		t.implDepth = 0
@@ -54,6 +56,8 @@ func Run(cfg Config, strategy scheduler.Strategy, main func(t *Thread)) *Result 
 // kernel objects, the faults it saw and its race detector.
 type Kernel struct {
 	cfg      Config
+	ops      *opTable
+	eng      *scheduler.Engine
 	finished bool
 
 	threads          []*Thread // by scheduler ThreadID

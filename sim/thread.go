@@ -41,8 +41,8 @@ func (t *Thread) check(op string) {
 }
 
 // step is the scheduling point of a kernel call.
-func (t *Thread) step(op string, a0, a1, a2 int64) {
-	t.check(op)
+func (t *Thread) step(op scheduler.OpID, a0, a1, a2 int64) {
+	t.check("a kernel call")
 	t.task.Step(op, a0, a1, a2)
 }
 
@@ -61,8 +61,8 @@ func (t *Thread) Kernel() *Kernel { return t.k }
 // make it fail: it then returns 0 and ErrorNotEnoughMemory, and no thread
 // runs.
 func (t *Thread) CreateThread(start func(t *Thread) uint32) (Handle, uint32) {
-	t.step(OpCreateThread, 0, 0, 0)
-	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(ChoiceCreateThreadFails, 2) == 1 {
+	t.step(t.k.ops[cCreateThread], 0, 0, 0)
+	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(t.k.ops[cCreateThreadFails], 2) == 1 {
 		t.lastErr = ErrorNotEnoughMemory
 		t.result(0)
 		return 0, ErrorNotEnoughMemory
@@ -83,12 +83,12 @@ func (t *Thread) exit(code uint32) {
 	t.exited, t.exitCode = true, code
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
-	t.task.Note(OpThreadExit, int64(code), int64(t.id), 0)
+	t.task.Note(t.k.ops[cThreadExit], int64(code), int64(t.id), 0)
 }
 
 // CurrentThreadID returns the id of the calling thread (GetCurrentThreadId).
 func (t *Thread) CurrentThreadID() uint32 {
-	t.step(OpCurrentThreadID, 0, 0, 0)
+	t.step(t.k.ops[cCurrentThreadID], 0, 0, 0)
 	t.result(int64(t.id))
 	return t.id
 }
@@ -96,7 +96,7 @@ func (t *Thread) CurrentThreadID() uint32 {
 // GetThreadID returns the id of the thread h refers to, or 0 (with
 // ErrorInvalidHandle as last error) when h is not an open thread handle.
 func (t *Thread) GetThreadID(h Handle) uint32 {
-	t.step(OpGetThreadID, int64(h), 0, 0)
+	t.step(t.k.ops[cGetThreadID], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpGetThreadID)
 	if !ok || e.obj.kind != objThread {
 		t.lastErr = ErrorInvalidHandle
@@ -117,14 +117,14 @@ func (t *Thread) GetLastError() uint32 {
 // Sleep blocks the thread for ms milliseconds of virtual time. Sleep(0)
 // only yields. Sleep(Infinite) blocks forever.
 func (t *Thread) Sleep(ms uint32) {
-	t.check(OpSleep)
+	t.check("Sleep")
 	switch ms {
 	case 0:
-		t.task.Step(OpSleep, 0, 0, 0)
+		t.task.Step(t.k.ops[cSleep], 0, 0, 0)
 	case Infinite:
-		t.task.Block(nil, -1, OpSleep, int64(ms), 0)
+		t.task.Block(nil, -1, t.k.ops[cSleep], int64(ms), 0)
 	default:
-		t.task.Block(nil, t.task.Now()+int64(ms), OpSleep, int64(ms), 0)
+		t.task.Block(nil, t.task.Now()+int64(ms), t.k.ops[cSleep], int64(ms), 0)
 	}
 }
 

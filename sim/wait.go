@@ -74,7 +74,7 @@ func (t *Thread) deadline(ms uint32) int64 {
 // WaitTimeout, or WaitFailed (with ErrorInvalidHandle) when h is not open,
 // which is also recorded as a handle fault.
 func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
-	t.step(OpWaitSingle, int64(h), int64(ms), 0)
+	t.step(t.k.ops[cWaitSingle], int64(h), int64(ms), 0)
 	e, ok := t.k.use(t, h, OpWaitSingle)
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
@@ -100,7 +100,7 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 	dl := t.deadline(ms)
 	r := WaitTimeout
 	for {
-		timedOut := t.task.Block(w, dl, OpWaitSingle, int64(h), int64(ms))
+		timedOut := t.task.Block(w, dl, t.k.ops[cWaitSingle], int64(h), int64(ms))
 		if o.signaled {
 			t.acquire(o)
 			r = WaitObject0
@@ -123,7 +123,7 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 // or (waitAll) the same object twice; with ErrorInvalidHandle (and a handle
 // fault) when a handle is not open.
 func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) uint32 {
-	t.step(OpWaitMultiple, int64(len(hs)), b2i(waitAll), int64(ms))
+	t.step(t.k.ops[cWaitMultiple], int64(len(hs)), b2i(waitAll), int64(ms))
 	fail := func(code uint32) uint32 {
 		t.lastErr = code
 		t.result(int64(WaitFailed))
@@ -159,7 +159,7 @@ func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) ui
 	dl := t.deadline(ms)
 	r := WaitTimeout
 	for {
-		timedOut := t.task.Block(w, dl, OpWaitMultiple, int64(len(hs)), int64(ms))
+		timedOut := t.task.Block(w, dl, t.k.ops[cWaitMultiple], int64(len(hs)), int64(ms))
 		if got, ok := t.tryAcquire(w); ok {
 			r = got
 			break

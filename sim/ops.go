@@ -1,0 +1,68 @@
+package sim
+
+import "clussim/scheduler"
+
+// opCode indexes the kernel's interned operation names.
+type opCode uint8
+
+const (
+	cCreateThread opCode = iota
+	cWaitSingle
+	cWaitMultiple
+	cCloseHandle
+	cDuplicateHandle
+	cGetThreadID
+	cCurrentThreadID
+	cSleep
+	cCreateEvent
+	cSetEvent
+	cResetEvent
+	cEnterCS
+	cLeaveCS
+	cLoad
+	cStore
+	cAtomicLoad
+	cAtomicStore
+	cCAS
+	cSwap
+	cThreadExit
+	cCreateThreadFails
+	cDuplicateHandleFails
+	numOpCodes
+)
+
+// opTable maps opCodes to the engine's OpIDs; a Simulator interns the
+// names once, so a kernel call logs its operation without a lookup.
+type opTable [numOpCodes]scheduler.OpID
+
+func newOpTable(e *scheduler.Engine) *opTable {
+	names := [numOpCodes]string{
+		cCreateThread:         OpCreateThread,
+		cWaitSingle:           OpWaitSingle,
+		cWaitMultiple:         OpWaitMultiple,
+		cCloseHandle:          OpCloseHandle,
+		cDuplicateHandle:      OpDuplicateHandle,
+		cGetThreadID:          OpGetThreadID,
+		cCurrentThreadID:      OpCurrentThreadID,
+		cSleep:                OpSleep,
+		cCreateEvent:          OpCreateEvent,
+		cSetEvent:             OpSetEvent,
+		cResetEvent:           OpResetEvent,
+		cEnterCS:              OpEnterCS,
+		cLeaveCS:              OpLeaveCS,
+		cLoad:                 OpLoad,
+		cStore:                OpStore,
+		cAtomicLoad:           OpAtomicLoad,
+		cAtomicStore:          OpAtomicStore,
+		cCAS:                  OpCAS,
+		cSwap:                 OpSwap,
+		cThreadExit:           OpThreadExit,
+		cCreateThreadFails:    ChoiceCreateThreadFails,
+		cDuplicateHandleFails: ChoiceDuplicateHandleFails,
+	}
+	var t opTable
+	for c, name := range names {
+		t[c] = e.Intern(name)
+	}
+	return &t
+}

@@ -162,8 +162,11 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 		e.stratPanic, e.hasStratPanic = nil, false
 		panic(p)
 	}
-	if f, ok := e.strat.(Finisher); ok && e.failure == nil {
-		if err := f.Finish(e.step); err != nil {
+	// Finish is called after every run, failed ones included (a systematic
+	// strategy backtracks from them too); its error counts only when the
+	// run had not already failed.
+	if f, ok := e.strat.(Finisher); ok {
+		if err := f.Finish(e.step); err != nil && e.failure == nil {
 			e.failure = &Failure{Kind: Diverged, Step: e.step, Time: e.now, Thread: NoThread,
 				Message: err.Error()}
 		}

@@ -29,7 +29,8 @@ type Strategy interface {
 // Finisher is implemented by strategies that want to check the run once it
 // has ended, such as [Replay], which reports decisions left unused.
 type Finisher interface {
-	// Finish is called once at the end of every run. A non-nil error turns
-	// the run into a failure of kind [Diverged].
+	// Finish is called once at the end of every run, failed runs included.
+	// A non-nil error turns a run that had not failed into a failure of
+	// kind [Diverged].
 	Finish(steps int64) error
 }

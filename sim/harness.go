@@ -19,12 +19,15 @@ const (
 	// CallExit is not a call: it marks the moment a worker's start routine
 	// returned (CallTick == ReturnTick).
 	CallExit
+	// CallStart is not a call either: it marks the moment a worker's start
+	// routine began (CallTick == ReturnTick).
+	CallStart
 )
 
 var callKindNames = [...]string{
 	CallCreate: "ClusWorkerCreate", CallCheckTerminate: "ClusWorkerCheckTerminate",
 	CallTerminate: "ClusWorkerTerminate", CallTerminateEx: "ClusWorkerTerminateEx",
-	CallWorkersTerminate: "ClusWorkersTerminate", CallExit: "RoutineExit",
+	CallWorkersTerminate: "ClusWorkersTerminate", CallExit: "RoutineExit", CallStart: "RoutineStart",
 }
 
 // String returns the Win32 name of the function.
@@ -52,6 +55,7 @@ const (
 	NoteCallPrefix   = "call "
 	NoteReturnPrefix = "return "
 	NoteRoutineExit  = "exit routine"
+	NoteRoutineStart = "start routine"
 )
 
 // A Call is one CLUS_WORKER call in a history, with the interval of ticks
@@ -75,6 +79,9 @@ type Call struct {
 	// when Returned.
 	Result   uint32
 	Returned bool
+	// HThread is the struct's hThread when the call returned (for
+	// WorkersTerminate: 0), read by the harness without a scheduling point.
+	HThread Handle
 	// CallTick and ReturnTick are log positions; ReturnTick is -1 when the
 	// call never returned.
 	CallTick, ReturnTick int64
@@ -135,6 +142,9 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 	t.LeaveImplementation()
 	c := &h.calls[i]
 	c.Result, c.Returned = result, true
+	if c.Worker >= 0 {
+		c.HThread = h.workers[c.Worker].HThread.Peek()
+	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
@@ -149,18 +159,24 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 	i := h.begin(t, Call{Kind: CallCreate, Worker: wi, Self: h.self(t, wi)})
 	wrapped := func(wt *Thread, w *ClusWorker, p any) uint32 {
 		h.running[wi] = wt.task.ID()
+		h.mark(wt, CallStart, wi, NoteRoutineStart, 0)
 		var code uint32
 		wt.LeaveImplementationForCallback(func() { code = start(wt, w, p) })
 		h.running[wi] = scheduler.NoThread
-		tick := wt.task.Note(wt.task.Intern(NoteRoutineExit), int64(wi), int64(code), 0)
-		h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: CallExit, Thread: wt.task.ID(), Worker: wi,
-			Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: wt.task.StepCount(),
-			ReturnStep: wt.task.StepCount(), CallTime: wt.task.Now(), ReturnTime: wt.task.Now()})
+		h.mark(wt, CallExit, wi, NoteRoutineExit, code)
 		return code
 	}
 	r := h.api.Create(t, h.workers[wi], wrapped, param)
 	h.end(t, i, r)
 	return r
+}
+
+// mark records an instant (a routine's start or exit) in the history.
+func (h *Harness) mark(t *Thread, kind CallKind, wi int, note string, code uint32) {
+	tick := t.task.Note(t.task.Intern(note), int64(wi), int64(code), 0)
+	h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: kind, Thread: t.task.ID(), Worker: wi,
+		Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: t.task.StepCount(),
+		ReturnStep: t.task.StepCount(), CallTime: t.task.Now(), ReturnTime: t.task.Now()})
 }
 
 // CheckTerminate calls ClusWorkerCheckTerminate on struct wi.

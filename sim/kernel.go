@@ -214,10 +214,16 @@ type Result struct {
 	Handles []HandleInfo
 	// Threads lists every simulated thread.
 	Threads []ThreadInfo
+	// CellNames maps the cell ids in the log (Args[0] of a cell operation)
+	// to the cells' names ("" for an unnamed cell).
+	CellNames []string
 }
 
 func (k *Kernel) result(r *scheduler.Result) *Result {
 	out := &Result{Result: r, Faults: k.faults, Races: k.races.races}
+	for _, c := range k.races.cells {
+		out.CellNames = append(out.CellNames, c.name)
+	}
 	for i, e := range k.handles {
 		out.Handles = append(out.Handles, HandleInfo{Handle: Handle(4 * (i + 1)), Object: e.obj.describe(),
 			Impl: e.impl, Open: e.open, OpenedBy: e.openedBy, OpenedStep: e.openedStep, OpenedOp: e.openedOp,

@@ -1,0 +1,102 @@
+package properties
+
+import (
+	"flag"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// Default budget of Check: runs per strategy per named scenario. It keeps
+// Check within seconds per implementation; raise it with Budget or
+// -simrun.budget for deeper searches.
+const (
+	DefaultBudget = 120
+	// shortDivisor divides the budget under go test -short.
+	shortDivisor = 4
+)
+
+// Test flags, each with an environment-variable twin (which is what reaches
+// every package under go test ./...). An Option given to Check wins over
+// both.
+var (
+	flagBudget   = flag.Int("simrun.budget", envInt("SIMRUN_BUDGET", 0), "clussim: runs per strategy per named scenario (0: default) [SIMRUN_BUDGET]")
+	flagSeed     = flag.Uint64("simrun.seed", uint64(envInt("SIMRUN_SEED", 0)), "clussim: first seed of the random and PCT strategies [SIMRUN_SEED]")
+	flagReplay   = flag.String("simrun.replay", os.Getenv("SIMRUN_REPLAY"), "clussim: replay this trace file instead of exploring [SIMRUN_REPLAY]")
+	flagTier     = flag.String("simrun.tier", os.Getenv("SIMRUN_TIER"), "clussim: \"documented\" checks the documented tier alone; default all [SIMRUN_TIER]")
+	flagTraceDir = flag.String("simrun.tracedir", os.Getenv("SIMRUN_TRACEDIR"), "clussim: directory for failing traces (default testdata/clussim) [SIMRUN_TRACEDIR]")
+)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// Option adjusts Check.
+type Option func(*config)
+
+type config struct {
+	name           string
+	budget         int
+	seed           uint64
+	documentedOnly bool
+	scenarios      []string
+	generated      bool
+	traceDir       string
+	replay         string
+	maxSteps       int64
+}
+
+// Budget sets the number of runs per strategy per named scenario.
+func Budget(runs int) Option { return func(c *config) { c.budget = runs } }
+
+// Seed sets the first seed of the random and PCT strategies.
+func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// DocumentedOnly checks the documented tier alone: the safe-tier product
+// decisions (P1-P9, races) are not reported. Failures of the run itself
+// (panic, deadlock, step bound, escape) still are.
+func DocumentedOnly() Option { return func(c *config) { c.documentedOnly = true } }
+
+// Scenarios restricts the named scenarios to these names.
+func Scenarios(names ...string) Option {
+	return func(c *config) { c.scenarios = append([]string(nil), names...) }
+}
+
+// NoGenerated skips the rapid-generated scenarios.
+func NoGenerated() Option { return func(c *config) { c.generated = false } }
+
+// Name names the implementation in traces (default: the test's name).
+func Name(name string) Option { return func(c *config) { c.name = name } }
+
+// TraceDir sets where failing traces are written.
+func TraceDir(dir string) Option { return func(c *config) { c.traceDir = dir } }
+
+// MaxSteps sets the step bound of each run.
+func MaxSteps(n int64) Option { return func(c *config) { c.maxSteps = n } }
+
+// ReplayFile replays one trace instead of exploring.
+func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
+
+func newConfig(t testing.TB, opts []Option) *config {
+	c := &config{name: t.Name(), budget: DefaultBudget, seed: *flagSeed, generated: true,
+		traceDir: "testdata/clussim", replay: *flagReplay}
+	if *flagBudget > 0 {
+		c.budget = *flagBudget
+	}
+	if *flagTier == "documented" {
+		c.documentedOnly = true
+	}
+	if *flagTraceDir != "" {
+		c.traceDir = *flagTraceDir
+	}
+	if testing.Short() {
+		c.budget = max(1, c.budget/shortDivisor)
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}

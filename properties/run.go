@@ -1,0 +1,111 @@
+package properties
+
+import (
+	"fmt"
+	"slices"
+
+	"clussim/scheduler"
+	"clussim/sim"
+	"clussim/sim/scenario"
+)
+
+// Outcome is one checked run: what ran, what happened, and the verdict.
+// An Outcome returned by [Runner.Run] shares the runner's buffers until its
+// next run; [Outcome.Keep] makes an independent copy.
+type Outcome struct {
+	Scenario scenario.Scenario
+	Result   *sim.Result
+	Calls    []sim.Call
+	// Violations are the broken rules, earliest first, after the tier
+	// filter.
+	Violations []Violation
+	// Diverged is set when the strategy could not follow the run (a replay
+	// that does not match): the run says nothing about the implementation.
+	Diverged *scheduler.Failure
+}
+
+// Failed reports whether the run broke a rule.
+func (o *Outcome) Failed() bool { return len(o.Violations) > 0 }
+
+// First returns the earliest violation; the zero Violation when none.
+func (o *Outcome) First() Violation {
+	if len(o.Violations) == 0 {
+		return Violation{}
+	}
+	return o.Violations[0]
+}
+
+// Keep returns a copy of o that no later run overwrites.
+func (o *Outcome) Keep() *Outcome {
+	c := *o
+	r := *o.Result
+	sr := *o.Result.Result
+	sr.Events = slices.Clone(sr.Events)
+	sr.Decisions = slices.Clone(sr.Decisions)
+	sr.Ops = slices.Clone(sr.Ops)
+	r.Result = &sr
+	r.Faults = slices.Clone(r.Faults)
+	r.Races = slices.Clone(r.Races)
+	r.Handles = slices.Clone(r.Handles)
+	r.Threads = slices.Clone(r.Threads)
+	r.CellNames = slices.Clone(r.CellNames)
+	c.Result = &r
+	c.Calls = slices.Clone(o.Calls)
+	c.Violations = slices.Clone(o.Violations)
+	c.Scenario = o.Scenario.Clone()
+	return &c
+}
+
+// DefaultMaxSteps is the step bound of a checked run. Scenario runs take a
+// few hundred to a few thousand steps; a run past this bound is a livelock.
+const DefaultMaxSteps = 50_000
+
+// Runner runs scenarios against one implementation and checks every run.
+// It reuses its simulators between runs, so it must not be shared between
+// goroutines.
+type Runner struct {
+	newAPI         func() sim.WorkerAPI
+	maxSteps       int64
+	documentedOnly bool
+	sims           [2]*sim.Simulator // without and with fault injection
+}
+
+// NewRunner returns a runner for the implementation newAPI builds (called
+// once per run). maxSteps bounds each run (0: DefaultMaxSteps);
+// documentedOnly keeps only documented-tier violations (and failures of the
+// run itself: a panic, deadlock, step bound or escape).
+func NewRunner(newAPI func() sim.WorkerAPI, maxSteps int64, documentedOnly bool) *Runner {
+	if maxSteps <= 0 {
+		maxSteps = DefaultMaxSteps
+	}
+	return &Runner{newAPI: newAPI, maxSteps: maxSteps, documentedOnly: documentedOnly}
+}
+
+// Run executes scenario s under strategy strat and checks the run.
+func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	api := r.newAPI()
+	if api == nil {
+		return nil, fmt.Errorf("clussim: newAPI returned a nil sim.WorkerAPI")
+	}
+	i := 0
+	if s.Faults {
+		i = 1
+	}
+	if r.sims[i] == nil {
+		cfg := s.Config()
+		cfg.Engine.MaxSteps = r.maxSteps
+		r.sims[i] = sim.NewSimulator(cfg)
+	}
+	main, h := s.Program(api)
+	res := r.sims[i].Run(strat, main)
+	o := &Outcome{Scenario: s, Result: res, Calls: h.Calls()}
+	if res.Failure != nil && res.Failure.Kind == scheduler.Diverged {
+		o.Diverged = res.Failure
+		return o, nil
+	}
+	o.Violations = filterTier(Analyze(res, h.Calls(), h.NumWorkers()), r.documentedOnly)
+	return o, nil
+}

@@ -1,0 +1,107 @@
+package properties
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"pgregory.net/rapid"
+
+	"clussim/scheduler"
+)
+
+// StrategySpec names a strategy and its parameters, as traces record it and
+// as the command line spells it ("random", "pct:3", "dfs:2").
+type StrategySpec struct {
+	// Name is "random", "pct", "dfs", "rapid" or "replay".
+	Name string `json:"name"`
+	// Seed seeds random and pct.
+	Seed uint64 `json:"seed"`
+	// Depth is PCT's bug depth, or DFS's preemption bound (-1: none).
+	Depth int `json:"depth,omitempty"`
+	// MaxSteps is PCT's initial estimate of a run's length.
+	MaxSteps int64 `json:"maxSteps,omitempty"`
+}
+
+// Defaults of the strategies.
+const (
+	DefaultPCTDepth    = 3
+	DefaultPCTMaxSteps = 400
+	DefaultDFSBound    = 2
+)
+
+// StrategyNames lists the strategies exploration can use.
+func StrategyNames() []string { return []string{"random", "pct", "dfs"} }
+
+// ParseStrategy reads "random", "pct", "pct:DEPTH", "dfs" or "dfs:BOUND".
+func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
+	name, param, hasParam := strings.Cut(s, ":")
+	spec := StrategySpec{Name: name, Seed: seed}
+	n := 0
+	if hasParam {
+		v, err := strconv.Atoi(param)
+		if err != nil {
+			return spec, fmt.Errorf("clussim: strategy %q: parameter %q is not a number", s, param)
+		}
+		n = v
+	}
+	switch name {
+	case "random":
+		if hasParam {
+			return spec, fmt.Errorf("clussim: strategy random takes no parameter")
+		}
+	case "pct":
+		spec.Depth, spec.MaxSteps = DefaultPCTDepth, DefaultPCTMaxSteps
+		if hasParam {
+			if n < 1 {
+				return spec, fmt.Errorf("clussim: pct depth must be at least 1, got %d", n)
+			}
+			spec.Depth = n
+		}
+	case "dfs":
+		spec.Depth = DefaultDFSBound
+		if hasParam {
+			spec.Depth = n
+		}
+	default:
+		return spec, fmt.Errorf("clussim: unknown strategy %q (valid: %s)", name, strings.Join(StrategyNames(), ", "))
+	}
+	return spec, nil
+}
+
+// String renders the spec the way ParseStrategy reads it, with the seed.
+func (s StrategySpec) String() string {
+	switch s.Name {
+	case "pct":
+		return fmt.Sprintf("pct:%d seed %d", s.Depth, s.Seed)
+	case "dfs":
+		return fmt.Sprintf("dfs:%d", s.Depth)
+	case "random":
+		return fmt.Sprintf("random seed %d", s.Seed)
+	}
+	return s.Name
+}
+
+// rapidStrategy lets rapid drive the schedule: one draw per decision, where
+// 0 keeps the current thread running (or picks the lowest enabled one), so
+// rapid's shrinking toward 0 removes preemptions.
+type rapidStrategy struct{ t *rapid.T }
+
+func (r rapidStrategy) NextThread(enabled []scheduler.ThreadID, current int, step int64) (int, error) {
+	d := rapid.IntRange(0, len(enabled)-1).Draw(r.t, "sched")
+	if current < 0 {
+		return d, nil
+	}
+	// 0 is the current thread; 1.. are the others in order.
+	if d == 0 {
+		return current, nil
+	}
+	if d <= current {
+		return d - 1, nil
+	}
+	return d, nil
+}
+
+func (r rapidStrategy) NextValue(thread scheduler.ThreadID, n int, step int64) (int, error) {
+	return rapid.IntRange(0, n-1).Draw(r.t, "fault"), nil
+}

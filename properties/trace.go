@@ -1,0 +1,88 @@
+package properties
+
+import (
+	"fmt"
+	"slices"
+
+	"clussim/scheduler"
+	"clussim/sim"
+	"clussim/traces"
+)
+
+// Trace records o as a trace file for implementation impl, found by spec.
+func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, documentedOnly bool) *traces.Trace {
+	tier := "all"
+	if documentedOnly {
+		tier = "documented"
+	}
+	tr := &traces.Trace{
+		Format: traces.Format, Version: traces.Version, Impl: impl, Scenario: o.Scenario.Clone(),
+		Strategy:  traces.Strategy{Name: spec.Name, Seed: spec.Seed, Depth: spec.Depth, MaxSteps: spec.MaxSteps},
+		Config:    traces.Config{MaxSteps: maxSteps, Tier: tier},
+		Decisions: traces.FromDecisions(o.Result.Decisions),
+		Events:    traces.FromEvents(o.Result.Result),
+		Cells:     append([]string{}, o.Result.CellNames...),
+		Calls:     traces.FromCalls(o.Calls),
+	}
+	v := &tr.Verdict
+	v.Threads = []int32{}
+	v.Violations = []traces.Violation{}
+	if f := o.Result.Failure; f != nil {
+		v.Failure = &traces.Failure{Kind: f.Kind.String(), Step: f.Step, Thread: int32(f.Thread), Message: f.Message}
+	}
+	for _, x := range o.Violations {
+		v.Violations = append(v.Violations, traces.Violation{Rule: x.Rule, Tier: x.Tier.String(), Message: x.Message, Step: x.Step, Tick: x.Tick})
+	}
+	if o.Failed() {
+		first := o.First()
+		v.Failed, v.Rule, v.Tier, v.Message, v.Step = true, first.Rule, first.Tier.String(), first.Message, first.Step
+		for _, th := range first.Threads {
+			v.Threads = append(v.Threads, int32(th))
+		}
+	}
+	return tr
+}
+
+// Replay re-executes the run a trace records, against the implementation
+// newAPI builds, and checks that it reproduces the recorded log and history
+// exactly. The error says at which tick and step the run diverged; the
+// outcome is returned as far as it got.
+func Replay(tr *traces.Trace, newAPI func() sim.WorkerAPI) (*Outcome, error) {
+	documentedOnly := tr.Config.Tier == "documented"
+	r := NewRunner(newAPI, tr.Config.MaxSteps, documentedOnly)
+	o, err := r.Run(tr.Scenario, scheduler.NewReplay(tr.SchedulerDecisions()))
+	if err != nil {
+		return nil, err
+	}
+	if o.Diverged != nil {
+		return o, fmt.Errorf("clussim: replay diverged: %s", o.Diverged.Message)
+	}
+	got := traces.FromEvents(o.Result.Result)
+	for i := range max(len(got), len(tr.Events)) {
+		switch {
+		case i >= len(got):
+			return o, fmt.Errorf("clussim: replay diverged: the run ended at tick %d but the trace goes on to tick %d (%s)",
+				i, len(tr.Events)-1, eventString(tr.Events[i]))
+		case i >= len(tr.Events):
+			return o, fmt.Errorf("clussim: replay diverged: the trace ends at tick %d but the run goes on (%s)", i, eventString(got[i]))
+		case got[i] != tr.Events[i]:
+			return o, fmt.Errorf("clussim: replay diverged at tick %d (step %d): the trace has %s, the run did %s",
+				i, tr.Events[i].Step, eventString(tr.Events[i]), eventString(got[i]))
+		}
+	}
+	calls := traces.FromCalls(o.Calls)
+	if !slices.EqualFunc(calls, tr.Calls, func(a, b traces.Call) bool {
+		return a.ID == b.ID && a.Kind == b.Kind && a.Result == b.Result && a.CallTick == b.CallTick && a.ReturnTick == b.ReturnTick
+	}) {
+		return o, fmt.Errorf("clussim: replay diverged: the same log gave a different history")
+	}
+	return o, nil
+}
+
+func eventString(e traces.Event) string {
+	s := fmt.Sprintf("%s by T%d", e.Kind, e.Thread)
+	if e.Op != "" {
+		s = fmt.Sprintf("%s %s(%d, %d, %d) by T%d = %d", e.Kind, e.Op, e.Args[0], e.Args[1], e.Args[2], e.Thread, e.Result)
+	}
+	return s
+}

@@ -1,0 +1,300 @@
+// Package traces defines the clussim trace file: a versioned JSON record of
+// one checked run that is enough to replay it exactly and to show what
+// happened.
+//
+// # Format (version 1)
+//
+// A trace is one JSON object with these members, always in this order:
+//
+//	format     "clussim-trace"
+//	version    1
+//	impl       the implementation's name (a built-in one for simrun replay;
+//	           for properties.Check, the name given with properties.Name)
+//	scenario   the scenario, as package scenario defines it
+//	strategy   {"name", "seed", "depth", "maxSteps"}: how the run was chosen
+//	config     {"maxSteps", "tier"}: the step bound and "all" or "documented"
+//	decisions  every decision of the strategy: {"kind": "thread"|"value",
+//	           "step", "value", "n"}; replaying these reproduces the run
+//	events     the run's log, one entry per tick: {"kind", "thread", "step",
+//	           "time", "op", "args", "result"}
+//	cells      the names of the memory cells, by the id cell operations log
+//	           in args[0] ("w0.Terminate", ...)
+//	calls      the history: one entry per CLUS_WORKER call, routine start and
+//	           routine exit, with call and return ticks, steps and times
+//	verdict    {"failed", "rule", "tier", "message", "step", "threads",
+//	           "violations", "failure"}
+//
+// Encoding is deterministic: the same run gives the same bytes on any
+// machine. Decoding checks everything and reports the first problem as an
+// error; it never panics.
+package traces
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"clussim/scheduler"
+	"clussim/sim"
+	"clussim/sim/scenario"
+)
+
+// Format is the value of every trace's "format" member.
+const Format = "clussim-trace"
+
+// Version is the trace format version this package writes and reads.
+const Version = 1
+
+// Limits of what Decode accepts, so a hostile file cannot exhaust memory
+// through sizes alone.
+const (
+	maxFileBytes = 256 << 20
+	maxThreads   = 1 << 15
+)
+
+// ErrFormat is wrapped by every error about a malformed trace.
+var ErrFormat = errors.New("traces: malformed trace")
+
+// Trace is one recorded run.
+type Trace struct {
+	Format    string            `json:"format"`
+	Version   int               `json:"version"`
+	Impl      string            `json:"impl"`
+	Scenario  scenario.Scenario `json:"scenario"`
+	Strategy  Strategy          `json:"strategy"`
+	Config    Config            `json:"config"`
+	Decisions []Decision        `json:"decisions"`
+	Events    []Event           `json:"events"`
+	Cells     []string          `json:"cells"`
+	Calls     []Call            `json:"calls"`
+	Verdict   Verdict           `json:"verdict"`
+}
+
+// Strategy says how the run's schedule was chosen.
+type Strategy struct {
+	Name     string `json:"name"`
+	Seed     uint64 `json:"seed"`
+	Depth    int    `json:"depth"`
+	MaxSteps int64  `json:"maxSteps"`
+}
+
+// Config holds the run's settings.
+type Config struct {
+	// MaxSteps is the step bound (0: the engine's default).
+	MaxSteps int64 `json:"maxSteps"`
+	// Tier is "all" or "documented".
+	Tier string `json:"tier"`
+}
+
+// Decision is one decision of the strategy.
+type Decision struct {
+	Kind  string `json:"kind"`
+	Step  int64  `json:"step"`
+	Value int64  `json:"value"`
+	N     int    `json:"n"`
+}
+
+// Event is one entry of the run's log.
+type Event struct {
+	Kind   string   `json:"kind"`
+	Thread int32    `json:"thread"`
+	Step   int64    `json:"step"`
+	Time   int64    `json:"time"`
+	Op     string   `json:"op,omitempty"`
+	Args   [3]int64 `json:"args"`
+	Result int64    `json:"result"`
+}
+
+// Call is one entry of the history.
+type Call struct {
+	ID         int    `json:"id"`
+	Kind       string `json:"kind"`
+	Thread     int32  `json:"thread"`
+	Worker     int    `json:"worker"`
+	Workers    []int  `json:"workers,omitempty"`
+	Timeout    uint32 `json:"timeout"`
+	WaitOnly   bool   `json:"waitOnly"`
+	Self       bool   `json:"self"`
+	Result     uint32 `json:"result"`
+	Returned   bool   `json:"returned"`
+	HThread    uint64 `json:"hThread"`
+	CallTick   int64  `json:"callTick"`
+	ReturnTick int64  `json:"returnTick"`
+	CallStep   int64  `json:"callStep"`
+	ReturnStep int64  `json:"returnStep"`
+	CallTime   int64  `json:"callTime"`
+	ReturnTime int64  `json:"returnTime"`
+}
+
+// Verdict is what the checks concluded.
+type Verdict struct {
+	Failed bool `json:"failed"`
+	// Rule, Tier, Message, Step and Threads describe the first violation.
+	Rule       string      `json:"rule"`
+	Tier       string      `json:"tier"`
+	Message    string      `json:"message"`
+	Step       int64       `json:"step"`
+	Threads    []int32     `json:"threads"`
+	Violations []Violation `json:"violations"`
+	// Failure is the engine's failure, if the run ended early.
+	Failure *Failure `json:"failure"`
+}
+
+// Violation is one broken rule.
+type Violation struct {
+	Rule    string `json:"rule"`
+	Tier    string `json:"tier"`
+	Message string `json:"message"`
+	Step    int64  `json:"step"`
+	Tick    int64  `json:"tick"`
+}
+
+// Failure is how the engine ended a run early.
+type Failure struct {
+	Kind    string `json:"kind"`
+	Step    int64  `json:"step"`
+	Thread  int32  `json:"thread"`
+	Message string `json:"message"`
+}
+
+// SchedulerDecisions converts the trace's decisions for a replay strategy.
+func (t *Trace) SchedulerDecisions() []scheduler.Decision {
+	out := make([]scheduler.Decision, len(t.Decisions))
+	for i, d := range t.Decisions {
+		kind := scheduler.DecThread
+		if d.Kind == scheduler.DecValue.String() {
+			kind = scheduler.DecValue
+		}
+		out[i] = scheduler.Decision{Kind: kind, Step: d.Step, Value: d.Value, N: d.N}
+	}
+	return out
+}
+
+// FromDecisions converts a run's decisions.
+func FromDecisions(ds []scheduler.Decision) []Decision {
+	out := make([]Decision, len(ds))
+	for i, d := range ds {
+		out[i] = Decision{Kind: d.Kind.String(), Step: d.Step, Value: d.Value, N: d.N}
+	}
+	return out
+}
+
+// FromEvents converts a run's log.
+func FromEvents(r *scheduler.Result) []Event {
+	out := make([]Event, len(r.Events))
+	for i, ev := range r.Events {
+		out[i] = Event{Kind: ev.Kind.String(), Thread: int32(ev.Thread), Step: ev.Step, Time: ev.Time,
+			Op: r.OpName(ev), Args: ev.Args, Result: ev.Result}
+	}
+	return out
+}
+
+// FromCalls converts a run's history.
+func FromCalls(cs []sim.Call) []Call {
+	out := make([]Call, len(cs))
+	for i, c := range cs {
+		out[i] = Call{ID: c.ID, Kind: c.Kind.String(), Thread: int32(c.Thread), Worker: c.Worker, Workers: c.Workers,
+			Timeout: c.Timeout, WaitOnly: c.WaitOnly, Self: c.Self, Result: c.Result, Returned: c.Returned,
+			HThread: uint64(c.HThread), CallTick: c.CallTick, ReturnTick: c.ReturnTick, CallStep: c.CallStep,
+			ReturnStep: c.ReturnStep, CallTime: c.CallTime, ReturnTime: c.ReturnTime}
+	}
+	return out
+}
+
+// SimCalls converts the trace's history back.
+func (t *Trace) SimCalls() []sim.Call {
+	out := make([]sim.Call, len(t.Calls))
+	for i, c := range t.Calls {
+		kind, _ := sim.ParseCallKind(c.Kind)
+		out[i] = sim.Call{ID: c.ID, Kind: kind, Thread: scheduler.ThreadID(c.Thread), Worker: c.Worker, Workers: c.Workers,
+			Timeout: c.Timeout, WaitOnly: c.WaitOnly, Self: c.Self, Result: c.Result, Returned: c.Returned,
+			HThread: sim.Handle(c.HThread), CallTick: c.CallTick, ReturnTick: c.ReturnTick, CallStep: c.CallStep,
+			ReturnStep: c.ReturnStep, CallTime: c.CallTime, ReturnTime: c.ReturnTime}
+	}
+	return out
+}
+
+// Marshal encodes t as indented JSON with a final newline. The same trace
+// always gives the same bytes.
+func (t *Trace) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(t); err != nil {
+		return nil, fmt.Errorf("traces: encode: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteFile writes t to path.
+func (t *Trace) WriteFile(path string) error {
+	b, err := t.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("traces: %w", err)
+	}
+	return nil
+}
+
+// ReadFile reads and checks the trace at path.
+func ReadFile(path string) (*Trace, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("traces: %w", err)
+	}
+	defer f.Close()
+	t, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Decode reads one trace and checks it: the format and version, every kind
+// and name, the order of ticks, steps and decisions, and the scenario.
+func Decode(r io.Reader) (*Trace, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("traces: read: %w", err)
+	}
+	if len(b) > maxFileBytes {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, maxFileBytes)
+	}
+	// Read the header first, so a future version is reported as such even
+	// when its body no longer fits this version's shape.
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if head.Format != Format {
+		return nil, fmt.Errorf("%w: format is %q, not %q (is this a clussim trace?)", ErrFormat, head.Format, Format)
+	}
+	if head.Version != Version {
+		if head.Version > Version {
+			return nil, fmt.Errorf("%w: version %d is newer than this clussim reads (%d); upgrade clussim", ErrFormat, head.Version, Version)
+		}
+		return nil, fmt.Errorf("%w: unsupported version %d (this clussim reads %d)", ErrFormat, head.Version, Version)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var t Trace
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: data after the trace object", ErrFormat)
+	}
+	if err := t.Check(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}

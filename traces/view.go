@@ -1,0 +1,219 @@
+package traces
+
+import (
+	"fmt"
+	"strings"
+
+	"clussim/sim"
+)
+
+// Defaults of the timeline view.
+const (
+	defaultColumnWidth = 30
+	minColumnWidth     = 12
+)
+
+// ViewOptions tune Timeline. The zero value is the default view.
+type ViewOptions struct {
+	// Width is the width of one thread's column (default 30).
+	Width int
+	// Steps shows every scheduling step, cell accesses included; by default
+	// plain cell loads and stores are left out when the run is long.
+	Steps bool
+}
+
+// Timeline renders the run as a table with one column per thread and one
+// row per event, in tick order, with the virtual time and step of each row.
+// The step of the first violation is marked with ">>".
+func Timeline(t *Trace, o ViewOptions) string {
+	width := o.Width
+	if width == 0 {
+		width = defaultColumnWidth
+	}
+	width = max(width, minColumnWidth)
+	threads := int32(1)
+	names := []string{"main"}
+	for _, ev := range t.Events {
+		if ev.Kind == "spawn" {
+			threads++
+			names = append(names, ev.Op)
+		}
+	}
+	owner := threadRoles(t, int(threads))
+	for i := range names {
+		if owner[i] != "" {
+			names[i] = owner[i]
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario %s, implementation %s, strategy %s", t.Scenario.Name, t.Impl, strategyName(t.Strategy))
+	if t.Verdict.Failed {
+		fmt.Fprintf(&b, "\n%s (%s) at step %d: %s", t.Verdict.Rule, t.Verdict.Tier, t.Verdict.Step, t.Verdict.Message)
+	} else {
+		b.WriteString("\nno rule broken")
+	}
+	b.WriteString("\n\n")
+	cell := func(s string) string {
+		if len(s) > width-1 {
+			s = s[:width-2] + "~"
+		}
+		return s + strings.Repeat(" ", width-len(s))
+	}
+	fmt.Fprintf(&b, "   %6s %6s %7s |", "tick", "step", "ms")
+	for i := range threads {
+		b.WriteString(" " + cell(fmt.Sprintf("T%d %s", i, names[i])))
+	}
+	b.WriteString("\n")
+	skipCells := !o.Steps && len(t.Events) > 400
+	for tick, ev := range t.Events {
+		text := eventText(ev, t.Cells)
+		if text == "" || (skipCells && isCellOp(ev.Op) && ev.Kind == "step") {
+			continue
+		}
+		mark := "  "
+		if t.Verdict.Failed && ev.Step == t.Verdict.Step && (ev.Kind == "step" || ev.Kind == "wake" || ev.Kind == "timeout") {
+			mark = ">>"
+		}
+		fmt.Fprintf(&b, "%s %6d %6d %7d |", mark, tick, ev.Step, ev.Time)
+		if ev.Thread < 0 {
+			b.WriteString(" " + text + "\n")
+			continue
+		}
+		for i := range threads {
+			if i == ev.Thread {
+				b.WriteString(" " + cell(text))
+			} else {
+				b.WriteString(" " + cell(""))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(t.Verdict.Violations) > 1 {
+		b.WriteString("\nall violations:\n")
+		for _, v := range t.Verdict.Violations {
+			fmt.Fprintf(&b, "  step %d: %s (%s): %s\n", v.Step, v.Rule, v.Tier, v.Message)
+		}
+	}
+	if f := t.Verdict.Failure; f != nil {
+		fmt.Fprintf(&b, "\nthe run ended early: %s at step %d: %s\n", f.Kind, f.Step, f.Message)
+	}
+	return strings.TrimRight(b.String(), " \n") + "\n"
+}
+
+func strategyName(s Strategy) string {
+	switch s.Name {
+	case "random":
+		return fmt.Sprintf("random (seed %d)", s.Seed)
+	case "pct":
+		return fmt.Sprintf("pct (depth %d, seed %d)", s.Depth, s.Seed)
+	case "dfs":
+		return fmt.Sprintf("dfs (preemption bound %d)", s.Depth)
+	}
+	return s.Name
+}
+
+// threadRoles names the threads that run worker routines, e.g. "w0 routine".
+func threadRoles(t *Trace, n int) []string {
+	out := make([]string, n)
+	for _, c := range t.Calls {
+		if c.Kind == sim.CallStart.String() && int(c.Thread) < n && out[c.Thread] == "" {
+			out[c.Thread] = fmt.Sprintf("w%d routine", c.Worker)
+		}
+	}
+	return out
+}
+
+func isCellOp(op string) bool {
+	switch op {
+	case sim.OpLoad, sim.OpStore, sim.OpAtomicLoad, sim.OpAtomicStore, sim.OpCAS, sim.OpSwap:
+		return true
+	}
+	return false
+}
+
+// eventText renders one event for its thread's column; "" hides it.
+func eventText(ev Event, cells []string) string {
+	switch ev.Kind {
+	case "clock":
+		return fmt.Sprintf("-- clock jumps to %d ms --", ev.Time)
+	case "spawn":
+		return fmt.Sprintf("spawn T%d", ev.Args[0])
+	case "exit":
+		return "(exit)"
+	case "block":
+		return "blocks in " + ev.Op
+	case "wake":
+		return "wakes"
+	case "timeout":
+		return "times out"
+	case "choice":
+		if ev.Result != 0 {
+			return "FAULT: " + ev.Op
+		}
+		return ""
+	case "note":
+		switch {
+		case strings.HasPrefix(ev.Op, sim.NoteCallPrefix):
+			return fmt.Sprintf("-> %s #%d w%d", shortCall(strings.TrimPrefix(ev.Op, sim.NoteCallPrefix)), ev.Args[0], ev.Args[1])
+		case strings.HasPrefix(ev.Op, sim.NoteReturnPrefix):
+			return fmt.Sprintf("<- %s #%d = %s", shortCall(strings.TrimPrefix(ev.Op, sim.NoteReturnPrefix)), ev.Args[0], sim.ErrorName(uint32(ev.Args[1])))
+		case ev.Op == sim.NoteRoutineStart:
+			return fmt.Sprintf("routine of w%d starts", ev.Args[0])
+		case ev.Op == sim.NoteRoutineExit:
+			return fmt.Sprintf("routine of w%d returns %d", ev.Args[0], ev.Args[1])
+		}
+		return ""
+	case "step":
+		return stepText(ev, cells)
+	}
+	return ev.Kind
+}
+
+func shortCall(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, "ClusWorkers"), "ClusWorker")
+}
+
+func stepText(ev Event, cells []string) string {
+	c := fmt.Sprintf("c%d", ev.Args[0])
+	if isCellOp(ev.Op) && ev.Args[0] >= 0 && ev.Args[0] < int64(len(cells)) && cells[ev.Args[0]] != "" {
+		c = cells[ev.Args[0]]
+	}
+	switch ev.Op {
+	case "start":
+		return "starts"
+	case sim.OpLoad, sim.OpAtomicLoad:
+		return fmt.Sprintf("%s %s = %d", ev.Op, c, ev.Result)
+	case sim.OpStore, sim.OpAtomicStore:
+		return fmt.Sprintf("%s %s := %d", ev.Op, c, ev.Args[1])
+	case sim.OpSwap:
+		return fmt.Sprintf("Xchg %s := %d (was %d)", c, ev.Args[1], ev.Result)
+	case sim.OpCAS:
+		return fmt.Sprintf("CmpXchg %s %d->%d ok=%d", c, ev.Args[1], ev.Args[2], ev.Result)
+	case sim.OpCloseHandle:
+		return fmt.Sprintf("CloseHandle(%#x) = %d", ev.Args[0], ev.Result)
+	case sim.OpWaitSingle:
+		return fmt.Sprintf("Wait(%#x, %s)", ev.Args[0], msText(ev.Args[1]))
+	case sim.OpWaitMultiple:
+		return fmt.Sprintf("WaitMultiple(%d, all=%d, %s)", ev.Args[0], ev.Args[1], msText(ev.Args[2]))
+	case sim.OpCreateThread:
+		return fmt.Sprintf("CreateThread = %#x", ev.Result)
+	case sim.OpDuplicateHandle:
+		return fmt.Sprintf("DuplicateHandle(%#x) = %#x", ev.Args[0], ev.Result)
+	case sim.OpSetEvent, sim.OpResetEvent:
+		return fmt.Sprintf("%s(%#x)", ev.Op, ev.Args[0])
+	case sim.OpCreateEvent:
+		return fmt.Sprintf("CreateEvent = %#x", ev.Result)
+	case sim.OpSleep:
+		return fmt.Sprintf("Sleep(%s)", msText(ev.Args[0]))
+	case sim.OpGetThreadID, sim.OpCurrentThreadID:
+		return fmt.Sprintf("%s = %d", ev.Op, ev.Result)
+	}
+	return ev.Op
+}
+
+func msText(ms int64) string {
+	if uint32(ms) == sim.Infinite {
+		return "INFINITE"
+	}
+	return fmt.Sprintf("%d ms", ms)
+}

@@ -22,6 +22,9 @@ type flagWrite struct {
 	step   int64
 	thread scheduler.ThreadID
 	value  bool
+	// blind is set for a plain or interlocked store, which does not learn
+	// the value it overwrites (unlike an exchange or a compare-exchange).
+	blind bool
 }
 
 // incarnation is one successful Create of a struct and the life of the
@@ -40,6 +43,7 @@ type analysis struct {
 	workers int
 	// per worker
 	flags [][]flagWrite
+	reads [][]flagWrite // reads of the flag (value = what was read)
 	incs  [][]incarnation
 	// creates[w] are all Create calls on w, in order.
 	creates [][]*sim.Call
@@ -47,7 +51,7 @@ type analysis struct {
 
 func analyze(res *sim.Result, calls []sim.Call, workers int) *analysis {
 	a := &analysis{res: res, events: res.Events, calls: calls, workers: workers,
-		flags: make([][]flagWrite, workers), incs: make([][]incarnation, workers), creates: make([][]*sim.Call, workers)}
+		flags: make([][]flagWrite, workers), reads: make([][]flagWrite, workers), incs: make([][]incarnation, workers), creates: make([][]*sim.Call, workers)}
 	a.collectFlagWrites()
 	for i := range calls {
 		c := &calls[i]
@@ -94,8 +98,9 @@ func (a *analysis) collectFlagWrites() {
 		if ev.Kind != scheduler.EvStep {
 			continue
 		}
-		var value bool
-		switch a.res.OpName(ev) {
+		var value, read bool
+		op := a.res.OpName(ev)
+		switch op {
 		case sim.OpStore, sim.OpAtomicStore, sim.OpSwap:
 			value = ev.Args[1] != 0
 		case sim.OpCAS:
@@ -103,6 +108,8 @@ func (a *analysis) collectFlagWrites() {
 				continue
 			}
 			value = ev.Args[2] != 0
+		case sim.OpLoad, sim.OpAtomicLoad:
+			read, value = true, ev.Result != 0
 		default:
 			continue
 		}
@@ -111,7 +118,12 @@ func (a *analysis) collectFlagWrites() {
 			continue
 		}
 		w := cellWorker[id]
-		a.flags[w] = append(a.flags[w], flagWrite{tick: int64(tick), step: ev.Step, thread: ev.Thread, value: value})
+		f := flagWrite{tick: int64(tick), step: ev.Step, thread: ev.Thread, value: value, blind: op == sim.OpStore || op == sim.OpAtomicStore}
+		if read {
+			a.reads[w] = append(a.reads[w], f)
+		} else {
+			a.flags[w] = append(a.flags[w], f)
+		}
 	}
 }
 
@@ -150,8 +162,10 @@ func (a *analysis) incarnationAt(w int, tick int64) *incarnation {
 	return found
 }
 
-// nullAt reports whether w's hThread is known to be NULL at tick: no Create
-// yet, or the last Create before tick failed.
+// nullAt reports whether w's hThread is known to be NULL at tick: no
+// Create has begun yet, or the last Create before tick failed, or the last
+// call on w that returned before tick (after the last Create began) left
+// hThread NULL.
 func (a *analysis) nullAt(w int, tick int64) bool {
 	var last *sim.Call
 	for _, c := range a.creates[w] {
@@ -159,7 +173,25 @@ func (a *analysis) nullAt(w int, tick int64) bool {
 			last = c
 		}
 	}
-	return last == nil || (last.Returned && last.ReturnTick < tick && last.Result != sim.ErrorSuccess)
+	if last == nil {
+		return true
+	}
+	if !last.Returned || last.ReturnTick >= tick {
+		return false
+	}
+	if last.Result != sim.ErrorSuccess {
+		return true
+	}
+	var latest *sim.Call
+	for i := range a.calls {
+		c := &a.calls[i]
+		if c.Worker == w && c.Returned && c.ReturnTick > last.ReturnTick && c.ReturnTick < tick &&
+			(c.Kind == sim.CallTerminate || c.Kind == sim.CallTerminateEx || c.Kind == sim.CallCheckTerminate) &&
+			(latest == nil || c.ReturnTick > latest.ReturnTick) {
+			latest = c
+		}
+	}
+	return latest != nil && latest.HThread == 0
 }
 
 // end returns the tick a call ended at: its return, or one past the log.

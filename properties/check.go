@@ -27,36 +27,25 @@ import (
 // replayable trace, and prints the one command that replays it.
 func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 	t.Helper()
-	c := newConfig(t, opts)
+	c := newConfig(t.Name(), opts)
 	if c.replay != "" {
 		replayInTest(t, c, newAPI)
 		return
 	}
-	named, err := c.namedScenarios()
+	rep, err := battery(c, newAPI, func(what string) string { return c.tracePath(t.Name(), what) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
-	runs := 0
-	for _, s := range named {
-		for _, spec := range c.plan() {
-			o, n, err := explore(runner, s, spec, c.budget)
-			runs += n
-			if err != nil {
-				t.Fatalf("clussim: %s under %s: %v", s.Name, spec, err)
-			}
-			if o != nil {
-				path := c.save(t, o.Trace(c.name, spec, c.maxSteps, c.documentedOnly), s.Name+"-"+spec.Name)
-				t.Fatalf("%s", report(o, s.Name, spec, path, c))
-			}
-		}
+	if rep.Failure != nil {
+		t.Fatalf("%s", rep.String())
 	}
-	t.Logf("clussim: %d named scenarios, %d runs: no rule broken", len(named), runs)
+	t.Logf("clussim: %s", rep.String())
 	if !c.generated {
 		return
 	}
 	lim := scenario.DefaultLimits()
-	path := c.tracePath(t, "generated")
+	runner := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
+	path := c.tracePath(t.Name(), "generated")
 	rapid.Check(t, func(rt *rapid.T) {
 		s := scenario.Draw(rt, lim)
 		o, err := runner.Run(s, rapidStrategy{rt})
@@ -71,16 +60,119 @@ func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 			if err := writeTrace(tr, path); err != nil {
 				rt.Fatalf("clussim: %v", err)
 			}
-			failRule(rt, o.First(), replayCommand(t, path))
+			failRule(rt, o.First(), replayCommand(c.name, path))
 		}
 	})
+}
+
+// Report is what a battery found.
+type Report struct {
+	// Impl is the implementation's name.
+	Impl string
+	// Scenarios and Runs count what ran.
+	Scenarios, Runs int
+	// Failure is the first failing run, or nil.
+	Failure *Outcome
+	// Strategy found the failing run.
+	Strategy StrategySpec
+	// Trace is where the failing run's trace was saved ("" if not saved).
+	Trace string
+	// Replay is the command that replays the trace.
+	Replay string
+}
+
+// String renders the report: the verdict, the trace and the replay command.
+func (r *Report) String() string {
+	if r.Failure == nil {
+		return fmt.Sprintf("%s: %d named scenarios and generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs)
+	}
+	o := r.Failure
+	v := o.First()
+	var b strings.Builder
+	fmt.Fprintf(&b, "clussim: %s breaks rule %s (%s tier) in scenario %s under %s, step %d:\n  %s\n",
+		r.Impl, v.Rule, v.Tier, o.Scenario.Name, r.Strategy, v.Step, v.Message)
+	if len(o.Violations) > 1 {
+		fmt.Fprintf(&b, "  (%d more violations in this run: %s)\n", len(o.Violations)-1, otherRules(o.Violations[1:]))
+	}
+	if r.Trace != "" {
+		fmt.Fprintf(&b, "trace: %s\nreplay: %s\n", r.Trace, r.Replay)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Battery runs every named scenario under the random, PCT and bounded DFS
+// strategies against the implementation newAPI builds, and stops at the
+// first run that breaks a rule, whose trace it saves under the trace
+// directory. It is the part of Check that needs no testing.T (the command
+// line's "simrun check" uses it); Check adds rapid-generated scenarios.
+func Battery(name string, newAPI func() sim.WorkerAPI, opts ...Option) (*Report, error) {
+	c := newConfig(name, opts)
+	return battery(c, newAPI, func(what string) string {
+		return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(name, "_")+"-"+unsafeChars.ReplaceAllString(what, "_")+".json")
+	})
+}
+
+func battery(c *config, newAPI func() sim.WorkerAPI, pathFor func(string) string) (*Report, error) {
+	named, err := c.namedScenarios()
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Impl: c.name, Scenarios: len(named)}
+	runner := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
+	for _, s := range named {
+		for _, spec := range c.plan() {
+			o, n, err := exploreFrom(runner, s, &spec, c.budget)
+			rep.Runs += n
+			if err != nil {
+				return rep, fmt.Errorf("clussim: %s under %s: %w", s.Name, spec, err)
+			}
+			if o == nil {
+				continue
+			}
+			rep.record(c, o, spec, pathFor(s.Name+"-"+spec.Name))
+			return rep, nil
+		}
+	}
+	// Generated scenarios, one random schedule each.
+	lim := scenario.DefaultLimits()
+	for i := range c.generatedRuns() {
+		seed := c.seed + uint64(i)
+		s := scenario.Generate(seed, lim)
+		o, err := runner.Run(s, scheduler.NewRandom(seed))
+		rep.Runs++
+		if err != nil {
+			return rep, fmt.Errorf("clussim: generated scenario %d: %w", seed, err)
+		}
+		if o.Diverged != nil {
+			return rep, fmt.Errorf("clussim: generated scenario %d: %s", seed, o.Diverged.Message)
+		}
+		if o.Failed() {
+			rep.record(c, o.Keep(), StrategySpec{Name: "random", Seed: seed}, pathFor(s.Name))
+			return rep, nil
+		}
+	}
+	return rep, nil
+}
+
+// record notes a failing run and saves its trace.
+func (r *Report) record(c *config, o *Outcome, spec StrategySpec, path string) {
+	r.Failure, r.Strategy = o, spec
+	if err := writeTrace(o.Trace(c.name, spec, c.maxSteps, c.documentedOnly), path); err == nil {
+		r.Trace, r.Replay = path, replayCommand(c.name, path)
+	}
 }
 
 // explore runs s under spec up to budget times and returns the first failing
 // outcome (kept), the number of runs, and an error for a run that says
 // nothing about the implementation.
 func explore(r *Runner, s scenario.Scenario, spec StrategySpec, budget int) (*Outcome, int, error) {
-	strat, err := NewStrategy(spec)
+	return exploreFrom(r, s, &spec, budget)
+}
+
+// exploreFrom is explore that records in spec the seed of a failing random
+// run.
+func exploreFrom(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*Outcome, int, error) {
+	strat, err := NewStrategy(*spec)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -145,17 +237,8 @@ func (c *config) namedScenarios() ([]scenario.Scenario, error) {
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-func (c *config) tracePath(t testing.TB, what string) string {
-	return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(t.Name(), "_"), unsafeChars.ReplaceAllString(what, "_")+".json")
-}
-
-func (c *config) save(t testing.TB, tr *traces.Trace, what string) string {
-	path := c.tracePath(t, what)
-	if err := writeTrace(tr, path); err != nil {
-		t.Logf("clussim: could not save the trace: %v", err)
-		return ""
-	}
-	return path
+func (c *config) tracePath(test, what string) string {
+	return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(test, "_"), unsafeChars.ReplaceAllString(what, "_")+".json")
 }
 
 func writeTrace(tr *traces.Trace, path string) error {
@@ -165,32 +248,9 @@ func writeTrace(tr *traces.Trace, path string) error {
 	return tr.WriteFile(path)
 }
 
-// replayCommand is the one command that replays a trace saved by test t.
-func replayCommand(t testing.TB, path string) string {
-	name := t.Name()
-	if i := strings.IndexByte(name, '/'); i >= 0 {
-		name = name[:i]
-	}
-	return fmt.Sprintf("go test -run '^%s$' -simrun.replay=%s", regexp.QuoteMeta(name), path)
-}
-
-// report renders a failure for t.Fatalf.
-func report(o *Outcome, scn string, spec StrategySpec, path string, c *config) string {
-	v := o.First()
-	var b strings.Builder
-	fmt.Fprintf(&b, "clussim: rule %s (%s tier) broken in scenario %s under %s, step %d:\n  %s\n",
-		v.Rule, v.Tier, scn, spec, v.Step, v.Message)
-	if len(o.Violations) > 1 {
-		fmt.Fprintf(&b, "  (%d more violations in this run: %s)\n", len(o.Violations)-1, otherRules(o.Violations[1:]))
-	}
-	if path != "" {
-		fmt.Fprintf(&b, "trace: %s\nreplay: %s", path, replayCommandFor(c, path))
-	}
-	return b.String()
-}
-
-func replayCommandFor(c *config, path string) string {
-	name := c.name
+// replayCommand is the one command that replays a trace saved for the test
+// or implementation called name.
+func replayCommand(name, path string) string {
 	if i := strings.IndexByte(name, '/'); i >= 0 {
 		name = name[:i]
 	}
@@ -233,6 +293,6 @@ func replayInTest(t *testing.T, c *config, newAPI func() sim.WorkerAPI) {
 		return
 	}
 	spec := StrategySpec{Name: tr.Strategy.Name, Seed: tr.Strategy.Seed, Depth: tr.Strategy.Depth}
-	t.Fatalf("%s\n%s", report(o, tr.Scenario.Name, spec, "", c),
-		traces.Timeline(o.Trace(tr.Impl, spec, tr.Config.MaxSteps, c.documentedOnly), traces.ViewOptions{}))
+	rep := &Report{Impl: tr.Impl, Failure: o, Strategy: spec}
+	t.Fatalf("%s\n%s", rep, traces.Timeline(o.Trace(tr.Impl, spec, tr.Config.MaxSteps, c.documentedOnly), traces.ViewOptions{}))
 }

@@ -22,7 +22,7 @@ func Analyze(res *sim.Result, calls []sim.Call, workers int) []Violation {
 	vs = append(vs, a.checkEngine()...)
 	vs = append(vs, a.checkLinearizable()...)
 	for _, check := range []func() []Violation{
-		a.checkSignalOrder, a.checkSelfCalls, a.checkHandles, a.checkTimeouts,
+		a.checkSignalOrder, a.checkFirstElection, a.checkCreateResult, a.checkSelfCalls, a.checkHandles, a.checkTimeouts,
 		a.checkPrompt, a.checkLeaks, a.checkSignalAll, a.checkCreateFailure, a.checkRaces,
 	} {
 		vs = append(vs, check()...)
@@ -227,6 +227,20 @@ func (a *analysis) diagnose() []Violation {
 				"%s on a struct whose hThread is NULL returned %s; it must return ERROR_SUCCESS at once", describe(c), sim.ErrorName(c.Result)))
 		}
 	}
+	// P7: the codes of an empty array and of a NULL entry.
+	for _, c := range a.callsOf(sim.CallWorkersTerminate) {
+		if !c.Returned || c.Self {
+			continue
+		}
+		switch {
+		case slices.Contains(c.Workers, -1) && c.Result != sim.ErrorInvalidParameter:
+			vs = append(vs, newViolation("P7", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				"%s has a NULL entry but returned %s; it must return ERROR_INVALID_PARAMETER", describe(c), sim.ErrorName(c.Result)))
+		case len(c.Workers) == 0 && c.Result != sim.ErrorSuccess:
+			vs = append(vs, newViolation("P7", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				"%s on an empty array returned %s; it must return ERROR_SUCCESS", describe(c), sim.ErrorName(c.Result)))
+		}
+	}
 	// D9: what ClusWorkersTerminate returns.
 	for _, c := range a.callsOf(sim.CallWorkersTerminate) {
 		if !c.Returned || c.Self || slices.Contains(c.Workers, -1) {
@@ -259,8 +273,9 @@ func boolName(b bool) string {
 	return "FALSE"
 }
 
-// checkSignalOrder: TerminateEx and ClusWorkersTerminate signal before they
-// wait (D8, current pages), and never signal with WaitOnly TRUE (D8).
+// checkSignalOrder: TerminateEx signals before it waits (D8, current
+// pages), and never signals with WaitOnly TRUE (D8). (ClusWorkersTerminate's
+// order is rule P7's business.)
 func (a *analysis) checkSignalOrder() []Violation {
 	var vs []Violation
 	for _, c := range a.callsOf(sim.CallTerminateEx, sim.CallWorkersTerminate) {
@@ -269,28 +284,117 @@ func (a *analysis) checkSignalOrder() []Violation {
 			targets = c.Workers
 		}
 		end := a.end(c)
-		blocks := a.waitsIn(c.Thread, c.CallTick, end)
 		for _, w := range targets {
 			if w < 0 {
 				continue
 			}
-			for _, f := range a.writesBy(w, c.Thread, c.CallTick, end) {
-				if !f.value {
-					continue
+			writes := a.writesBy(w, c.Thread, c.CallTick, end)
+			var set *flagWrite
+			for i := range writes {
+				if writes[i].value {
+					set = &writes[i]
+					break
 				}
-				if c.WaitOnly {
-					vs = append(vs, newViolation("D8", f.tick, f.step, []scheduler.ThreadID{c.Thread},
-						"%s has WaitOnly TRUE but set w%d's Terminate flag at step %d; with WaitOnly it must only wait", describe(c), w, f.step))
-				} else if len(blocks) > 0 && blocks[0] < f.tick {
-					vs = append(vs, newViolation("D8", f.tick, f.step, []scheduler.ThreadID{c.Thread},
-						"%s waited (step %d) before it set w%d's Terminate flag (step %d); it must signal the thread first, then wait",
-						describe(c), a.stepAt(blocks[0]), w, f.step))
+			}
+			if c.WaitOnly {
+				if set != nil {
+					vs = append(vs, newViolation("D8", set.tick, set.step, []scheduler.ThreadID{c.Thread},
+						"%s has WaitOnly TRUE but set w%d's Terminate flag at step %d; with WaitOnly it must only wait", describe(c), w, set.step))
 				}
-				break
+				continue
+			}
+			if c.Kind != sim.CallTerminateEx || c.Self {
+				continue
+			}
+			waits := a.waitsIn(c.Thread, c.CallTick, end)
+			if len(waits) == 0 {
+				continue
+			}
+			first := waits[0]
+			inc := a.incarnationAt(w, c.CallTick)
+			running := inc != nil && inc.start >= 0 && inc.start < first && (inc.exit < 0 || inc.exit > first)
+			switch {
+			case set != nil && first < set.tick:
+				vs = append(vs, newViolation("D8", set.tick, set.step, []scheduler.ThreadID{c.Thread},
+					"%s waited (step %d) before it set w%d's Terminate flag (step %d); it must signal the thread first, then wait",
+					describe(c), a.stepAt(first), w, set.step))
+			case set == nil && running && !a.flagAt(w, first):
+				vs = append(vs, newViolation("D8", first, a.stepAt(first), []scheduler.ThreadID{c.Thread},
+					"%s began to wait (step %d) for w%d's routine without having set its Terminate flag; with WaitOnly FALSE it must signal the thread first",
+					describe(c), a.stepAt(first), w))
 			}
 		}
 	}
 	return vs
+}
+
+// checkFirstElection: rule D7, exactly one Terminate is first. A Terminate
+// that read the flag FALSE and then stored TRUE blindly, after another
+// thread had set it in between, acted as first a second time.
+func (a *analysis) checkFirstElection() []Violation {
+	var vs []Violation
+	for _, c := range a.callsOf(sim.CallTerminate) {
+		end := a.end(c)
+		var readFalse *flagWrite
+		for i, r := range a.reads[c.Worker] {
+			if r.thread == c.Thread && r.tick > c.CallTick && r.tick < end && !r.value {
+				readFalse = &a.reads[c.Worker][i]
+				break
+			}
+		}
+		if readFalse == nil {
+			continue
+		}
+		for _, f := range a.writesBy(c.Worker, c.Thread, readFalse.tick, end) {
+			if !f.value || !f.blind {
+				continue
+			}
+			for _, other := range a.flags[c.Worker] {
+				if other.thread != c.Thread && other.value && other.tick > readFalse.tick && other.tick < f.tick {
+					vs = append(vs, newViolation("D7", f.tick, f.step, []scheduler.ThreadID{c.Thread, other.thread},
+						"%s read the flag FALSE at step %d and stored TRUE at step %d, but T%d had set it at step %d in between: two callers both acted as the first Terminate",
+						describe(c), readFalse.step, f.step, other.thread, other.step))
+					break
+				}
+			}
+			break
+		}
+	}
+	return vs
+}
+
+// checkCreateResult: Create fails only when the kernel does (D1, S1): a
+// failure with no injected kernel failure during the call is a refusal of a
+// valid struct (a reused one, rule S1).
+func (a *analysis) checkCreateResult() []Violation {
+	var vs []Violation
+	for w := range a.workers {
+		for i, c := range a.creates[w] {
+			if !c.Returned || c.Result == sim.ErrorSuccess || a.faultInjected(c) {
+				continue
+			}
+			rule, what := "D1", "a zeroed struct"
+			if i > 0 {
+				rule, what = "S1", "a struct reused after an earlier cycle"
+			}
+			vs = append(vs, newViolation(rule, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				"%s returned %s on %s although no kernel call failed; Create must (re)initialise the struct and start the thread",
+				describe(c), sim.ErrorName(c.Result), what))
+		}
+	}
+	return vs
+}
+
+// faultInjected reports whether fault injection failed a kernel call made
+// by c's thread during c.
+func (a *analysis) faultInjected(c *sim.Call) bool {
+	end := a.end(c)
+	for tick := c.CallTick + 1; tick < end && tick < int64(len(a.events)); tick++ {
+		if ev := a.events[tick]; ev.Kind == scheduler.EvChoice && ev.Thread == c.Thread && ev.Result != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // checkSelfCalls: rule P1 for calls that returned (a self-call that never
@@ -470,7 +574,8 @@ func (a *analysis) checkSignalAll() []Violation {
 				continue
 			}
 			for _, chk := range a.callsOf(sim.CallCheckTerminate) {
-				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > firstTrue.ReturnTick && chk.Result == 0 {
+				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > firstTrue.ReturnTick && chk.Result == 0 &&
+					a.incarnationAt(w, chk.CallTick) == inc {
 					vs = append(vs, newViolation("P7", chk.ReturnTick, chk.ReturnStep, []scheduler.ThreadID{c.Thread, firstTrue.Thread, chk.Thread},
 						"%s: w%d's routine saw TRUE at step %d, but w%d's routine then saw FALSE at step %d; the call must signal every worker before any can see the flag",
 						describe(c), firstTrue.Worker, firstTrue.ReturnStep, w, chk.ReturnStep))

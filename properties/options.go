@@ -16,6 +16,18 @@ const (
 	shortDivisor = 4
 )
 
+// generatedPerBudget: the battery runs budget*generatedPerBudget generated
+// scenarios (one random schedule each) after the named ones.
+const generatedPerBudget = 4
+
+// generatedRuns is how many generated scenarios the battery runs.
+func (c *config) generatedRuns() int {
+	if !c.generated {
+		return 0
+	}
+	return c.budget * generatedPerBudget
+}
+
 // Test flags, each with an environment-variable twin (which is what reaches
 // every package under go test ./...). An Option given to Check wins over
 // both.
@@ -80,9 +92,11 @@ func MaxSteps(n int64) Option { return func(c *config) { c.maxSteps = n } }
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
 
-func newConfig(t testing.TB, opts []Option) *config {
-	c := &config{name: t.Name(), budget: DefaultBudget, seed: *flagSeed, generated: true,
-		traceDir: "testdata/clussim", replay: *flagReplay}
+// newConfig reads the defaults, the flags and environment, then opts. name
+// is the default implementation name for traces.
+func newConfig(name string, opts []Option) *config {
+	c := &config{name: name, budget: DefaultBudget, seed: *flagSeed, generated: true,
+		traceDir: "testdata/clussim", replay: *flagReplay, maxSteps: DefaultMaxSteps}
 	if *flagBudget > 0 {
 		c.budget = *flagBudget
 	}
@@ -92,7 +106,7 @@ func newConfig(t testing.TB, opts []Option) *config {
 	if *flagTraceDir != "" {
 		c.traceDir = *flagTraceDir
 	}
-	if testing.Short() {
+	if testing.Testing() && testing.Short() {
 		c.budget = max(1, c.budget/shortDivisor)
 	}
 	for _, o := range opts {

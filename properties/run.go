@@ -43,6 +43,7 @@ func (o *Outcome) Keep() *Outcome {
 	sr.Events = slices.Clone(sr.Events)
 	sr.Decisions = slices.Clone(sr.Decisions)
 	sr.Ops = slices.Clone(sr.Ops)
+	sr.Names = slices.Clone(sr.Names)
 	r.Result = &sr
 	r.Faults = slices.Clone(r.Faults)
 	r.Races = slices.Clone(r.Races)

@@ -21,6 +21,7 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 		Config:    traces.Config{MaxSteps: maxSteps, Tier: tier},
 		Decisions: traces.FromDecisions(o.Result.Decisions),
 		Events:    traces.FromEvents(o.Result.Result),
+		Threads:   append([]string{}, o.Result.Names...),
 		Cells:     append([]string{}, o.Result.CellNames...),
 		Calls:     traces.FromCalls(o.Calls),
 	}

@@ -54,6 +54,8 @@ type Result struct {
 	Failure *Failure
 	// Ops maps the OpIDs of Events to names.
 	Ops []string
+	// Names holds each task's name at the end of the run, by ThreadID.
+	Names []string
 }
 
 // OpName returns the name of an event's operation.
@@ -171,7 +173,11 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 				Message: err.Error()}
 		}
 	}
-	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure, Ops: e.ops}
+	names := make([]string, len(e.tasks))
+	for i, t := range e.tasks {
+		names[i] = t.name
+	}
+	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure, Ops: e.ops, Names: names}
 }
 
 func (e *Engine) reset(s Strategy) {
@@ -493,8 +499,14 @@ func (e *Engine) failStepBound() {
 	}
 	msg := fmt.Sprintf("the run exceeded the step bound of %d steps (livelock or endless loop)", e.cfg.MaxSteps)
 	if spinner != NoThread {
-		msg += fmt.Sprintf("; T%d %s took %d of the last %d scheduling events without letting the virtual clock advance",
-			spinner, e.tasks[spinner].name, counts[spinner], len(e.events)-from)
+		window := e.events[from:]
+		msg += fmt.Sprintf("; T%d %s took %d of the last %d scheduling events", spinner, e.tasks[spinner].name,
+			counts[spinner], len(window))
+		if len(window) > 0 && window[0].Time == e.now {
+			msg += " without letting the virtual clock advance"
+		} else {
+			msg += fmt.Sprintf(" while the virtual clock ran on to %d ms", e.now)
+		}
 	}
 	e.fail(StepBound, spinner, msg)
 }
@@ -511,7 +523,7 @@ func (e *Engine) reports() []ThreadReport {
 			r.State, r.Op = "blocked", e.ops[t.op]
 			switch {
 			case t.waiter != nil:
-				r.Waiting = t.waiter.Describe()
+				r.Waiting = describeWaiter(t.waiter)
 			case t.deadline < 0:
 				r.Waiting = "nothing (blocked forever)"
 			}
@@ -528,6 +540,17 @@ func (e *Engine) reports() []ThreadReport {
 		out = append(out, r)
 	}
 	return out
+}
+
+// describeWaiter asks w to describe itself; a Waiter that panics there is
+// reported in words rather than crashing the report.
+func describeWaiter(w Waiter) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("(a waiter whose Describe panicked: %v)", r)
+		}
+	}()
+	return w.Describe()
 }
 
 // spawn creates a task; parent is NoThread for the main task.

@@ -80,8 +80,15 @@ func (t *Task) Intern(name string) OpID { return t.e.Intern(name) }
 // ID returns the task's id.
 func (t *Task) ID() ThreadID { return t.id }
 
-// Name returns the name the task was spawned with.
+// Name returns the task's name.
 func (t *Task) Name() string { return t.name }
+
+// SetName renames the task in reports (for example "owner w0"). Only the
+// task itself may call it; it is not a scheduling point.
+func (t *Task) SetName(name string) {
+	t.enter(0)
+	t.name = name
+}
 
 // Now returns the virtual clock in milliseconds.
 func (t *Task) Now() int64 { return t.e.now }

@@ -21,6 +21,9 @@ func (w *csWaiter) Ready() bool { return w.cs.owner == nil }
 
 // Describe implements scheduler.Waiter.
 func (w *csWaiter) Describe() string {
+	if w.cs.owner == nil {
+		return fmt.Sprintf("critical section #%d (free: it was just left)", w.cs.id)
+	}
 	return fmt.Sprintf("critical section #%d, owned by T%d", w.cs.id, w.cs.owner.task.ID())
 }
 

@@ -48,6 +48,13 @@ func (t *Thread) step(op scheduler.OpID, a0, a1, a2 int64) {
 
 func (t *Thread) result(r int64) { t.task.SetResult(r) }
 
+// SetName names the thread in reports and timelines ("owner w0",
+// "terminator 2"). It is not a kernel call and not a scheduling point.
+func (t *Thread) SetName(name string) {
+	t.check("SetName")
+	t.task.SetName(name)
+}
+
 // Task returns the scheduler task the thread runs on.
 func (t *Thread) Task() *scheduler.Task { return t.task }
 

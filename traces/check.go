@@ -70,6 +70,9 @@ func (t *Trace) Check() error {
 		}
 		last = d.Step
 	}
+	if len(t.Threads) != int(threads)+1 && !(len(t.Events) == 0 && len(t.Threads) == 0) {
+		return bad("%d thread names for %d threads", len(t.Threads), threads+1)
+	}
 	n := int64(len(t.Events))
 	for i, c := range t.Calls {
 		if _, ok := sim.ParseCallKind(c.Kind); !ok {

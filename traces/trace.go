@@ -17,6 +17,7 @@
 //	           "step", "value", "n"}; replaying these reproduces the run
 //	events     the run's log, one entry per tick: {"kind", "thread", "step",
 //	           "time", "op", "args", "result"}
+//	threads    the names of the simulated threads, by id ("main", "owner w0")
 //	cells      the names of the memory cells, by the id cell operations log
 //	           in args[0] ("w0.Terminate", ...)
 //	calls      the history: one entry per CLUS_WORKER call, routine start and
@@ -68,6 +69,7 @@ type Trace struct {
 	Config    Config            `json:"config"`
 	Decisions []Decision        `json:"decisions"`
 	Events    []Event           `json:"events"`
+	Threads   []string          `json:"threads"`
 	Cells     []string          `json:"cells"`
 	Calls     []Call            `json:"calls"`
 	Verdict   Verdict           `json:"verdict"`

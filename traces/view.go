@@ -41,7 +41,10 @@ func Timeline(t *Trace, o ViewOptions) string {
 	}
 	owner := threadRoles(t, int(threads))
 	for i := range names {
-		if owner[i] != "" {
+		switch {
+		case i < len(t.Threads) && t.Threads[i] != "":
+			names[i] = t.Threads[i]
+		case owner[i] != "":
 			names[i] = owner[i]
 		}
 	}

@@ -1,0 +1,241 @@
+package scenario
+
+import "clussim/sim"
+
+// Named returns the named scenarios in a stable order. The slice and
+// everything in it are fresh on every call, so callers may modify them.
+//
+//   - resource-dll: a resource DLL's Online, Offline and Terminate entry
+//     points sharing one struct over three cycles (D10, S1): Online creates a
+//     polling worker and returns "pending", Offline terminates it and
+//     creates an offline worker on the same struct, Online comes back; the
+//     Terminate entry point calls ClusWorkerTerminate concurrently with a
+//     pending Online and a pending Offline.
+//   - racing-terminators: three threads call ClusWorkerTerminate at once on
+//     one polling worker (D7): exactly one is first and waits.
+//   - join: ClusWorkerTerminateEx(INFINITE, WaitOnly=TRUE) as a plain join
+//     on a worker that ends on its own.
+//   - multi-timeout: ClusWorkersTerminate with a timeout over two fast
+//     pollers and two stubborn workers (one released after the call times
+//     out) (D9, P7).
+//   - self-terminate: a worker calls ClusWorkerTerminate on itself while its
+//     owner's Offline races with it, then the struct is reused (P1).
+//   - self-terminate-ex: a worker calls ClusWorkerTerminateEx(INFINITE) on
+//     itself while a timed TerminateEx races with it (P1).
+//   - reuse: one struct over five Online/Offline cycles with different
+//     behaviours and Offline calls (S1, S2).
+//   - create-fails: fault injection on, so CreateThread (and
+//     DuplicateHandle) inside the implementation may fail; Create's result
+//     is recorded and later terminate calls must return at once (P9).
+//   - terminate-ex-race: two concurrent ClusWorkerTerminateEx callers with
+//     timeouts 30 ms and 500 ms on a worker that ignores the flag for 100 ms
+//     (P4): the first times out, the second succeeds.
+//   - multi-null: ClusWorkersTerminate with a NULL entry (which must touch
+//     nothing) and with an empty array, then a real call (P7).
+//   - after-exit: terminate calls on a worker whose routine already
+//     returned on its own (S2): none blocks, the handle is closed once.
+//   - never-created: every terminate call on a struct that was never
+//     created, alone and in an array with a live one (S1, P3).
+//   - release-join: a join and a timed WaitOnly wait on a stubborn worker
+//     that the timed waiter releases and the owner's Offline signals.
+//   - self-workers-terminate: a worker calls ClusWorkersTerminate on
+//     itself while another thread's ClusWorkersTerminate names it (P1).
+func Named() []Scenario {
+	return []Scenario{
+		{
+			Name: "resource-dll",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: poll(1, 10), OfflineDelay: 40, Offline: terminate(), Reap: true},
+				{Behavior: finite(4, 10, 1), Reap: true},
+				{Delay: 5, Behavior: poll(2, 10), OfflineDelay: 30, Offline: terminate()},
+			}}},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 35),
+				on(terminate(), 0, 1, 15),
+			},
+		},
+		{
+			Name:    "racing-terminators",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: poll(1, 5)}}}},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 10),
+				on(terminate(), 0, 0, 10),
+				on(terminate(), 0, 0, 12),
+			},
+		},
+		{
+			Name:        "join",
+			Workers:     []Worker{{Cycles: []Cycle{{Behavior: finite(5, 5, 0)}}}},
+			Terminators: []Terminator{on(terminateEx(sim.Infinite, true), 0, 0, 0)},
+		},
+		{
+			Name: "multi-timeout",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: poll(1, 5)}}},
+				{Cycles: []Cycle{{Behavior: poll(2, 3)}}},
+				{Cycles: []Cycle{{Behavior: stubborn(20, 10, 1, false)}}},
+				{Cycles: []Cycle{{Behavior: stubborn(0, 10, 1, true)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(50, false), Workers: []int{0, 1, 2, 3}, Delay: 10, Release: true},
+			},
+		},
+		{
+			Name: "self-terminate",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: selfTerminate(3, 5, 0, terminate()), OfflineDelay: 15, Offline: terminate(), Reap: true},
+				{Behavior: poll(1, 5), OfflineDelay: 10, Offline: terminate()},
+			}}},
+		},
+		{
+			Name:        "self-terminate-ex",
+			Workers:     []Worker{{Cycles: []Cycle{{Behavior: selfTerminate(2, 5, 0, terminateEx(sim.Infinite, false))}}}},
+			Terminators: []Terminator{on(terminateEx(20, false), 0, 0, 8)},
+		},
+		{
+			Name: "reuse",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: poll(1, 5), OfflineDelay: 20, Offline: terminate()},
+				{Delay: 2, Behavior: finite(3, 5, 0), OfflineDelay: 30, Offline: terminate()},
+				{Delay: 2, Behavior: stubborn(3, 5, 1, false), OfflineDelay: 5, Offline: terminateEx(sim.Infinite, false)},
+				{Delay: 2, Behavior: poll(2, 3), OfflineDelay: 10, Offline: workersTerminate(sim.Infinite, false)},
+				{Delay: 2, Behavior: poll(1, 5), OfflineDelay: 10, Offline: terminate()},
+			}}},
+		},
+		{
+			Name:   "create-fails",
+			Faults: true,
+			Workers: []Worker{
+				{Cycles: []Cycle{
+					{Behavior: poll(1, 5), OfflineDelay: 10, Offline: terminate(), Reap: true},
+					{Behavior: finite(2, 5, 1), Offline: terminate(), Reap: true},
+					{Behavior: poll(1, 5), OfflineDelay: 10, Offline: terminateEx(15, false)},
+				}},
+				{Cycles: []Cycle{{Behavior: selfTerminate(1, 5, 0, terminate())}}},
+			},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 0),
+				on(terminateEx(20, false), 0, 1, 0),
+				on(terminate(), 1, 0, 3),
+			},
+		},
+		{
+			Name:    "terminate-ex-race",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: stubborn(10, 10, 1, false)}}}},
+			Terminators: []Terminator{
+				on(terminateEx(30, false), 0, 0, 0),
+				on(terminateEx(500, false), 0, 0, 0),
+			},
+		},
+		{
+			Name: "multi-null",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: poll(1, 5)}}},
+				{Cycles: []Cycle{{Behavior: poll(2, 5)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0, NullWorker, 1}, Delay: 5},
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{}},
+				{Action: workersTerminate(100, false), Workers: []int{0, 1}, Delay: 30},
+			},
+		},
+		{
+			Name:    "after-exit",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: finite(2, 5, 0)}}}},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 20),
+				on(terminateEx(0, false), 0, 0, 25),
+				on(terminate(), 0, 0, 25),
+				on(terminateEx(sim.Infinite, true), 0, 0, 30),
+			},
+		},
+		{
+			Name: "never-created",
+			Workers: []Worker{
+				{},
+				{Cycles: []Cycle{{Behavior: poll(1, 5), OfflineDelay: 20, Offline: terminate()}}},
+			},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 0),
+				on(terminateEx(10, false), 0, 0, 0),
+				on(terminateEx(sim.Infinite, true), 0, 0, 0),
+				{Action: workersTerminate(0, false), Workers: []int{0}},
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0, 1}, Delay: 10},
+			},
+		},
+		{
+			Name: "release-join",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: stubborn(2, 5, 1, true), OfflineDelay: 5, Offline: terminate()},
+			}}},
+			Terminators: []Terminator{
+				on(terminateEx(sim.Infinite, true), 0, 0, 0),
+				{Action: terminateEx(20, true), Workers: []int{0}, Release: true},
+			},
+		},
+		{
+			Name: "self-workers-terminate",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: selfTerminate(2, 5, 0, workersTerminate(sim.Infinite, false))}}},
+				{Cycles: []Cycle{{Behavior: poll(1, 5)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(50, false), Workers: []int{0, 1}, Delay: 8},
+			},
+		},
+	}
+}
+
+// Names returns the names of the named scenarios, in the order of [Named].
+func Names() []string {
+	all := Named()
+	names := make([]string, len(all))
+	for i, s := range all {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// Lookup returns a fresh copy of the named scenario called name, and false
+// when there is none.
+func Lookup(name string) (Scenario, bool) {
+	for _, s := range Named() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Constructors that keep the table above readable.
+
+func poll(every int, sleep uint32) Behavior {
+	return Behavior{Kind: Poll, Every: every, Sleep: sleep}
+}
+
+func finite(steps int, sleep uint32, every int) Behavior {
+	return Behavior{Kind: Finite, Steps: steps, Sleep: sleep, Every: every}
+}
+
+func stubborn(steps int, sleep uint32, every int, untilRelease bool) Behavior {
+	return Behavior{Kind: Stubborn, Steps: steps, Sleep: sleep, Every: every, UntilRelease: untilRelease}
+}
+
+func selfTerminate(steps int, sleep uint32, every int, self Action) Behavior {
+	return Behavior{Kind: SelfTerminate, Steps: steps, Sleep: sleep, Every: every, Self: self}
+}
+
+func terminate() Action { return Action{Call: CallTerminate} }
+
+func terminateEx(timeout uint32, waitOnly bool) Action {
+	return Action{Call: CallTerminateEx, Timeout: timeout, WaitOnly: waitOnly}
+}
+
+func workersTerminate(timeout uint32, waitOnly bool) Action {
+	return Action{Call: CallWorkersTerminate, Timeout: timeout, WaitOnly: waitOnly}
+}
+
+// on is a terminator making call a on struct wi's cycle ci after delay ms.
+func on(a Action, wi, ci int, delay uint32) Terminator {
+	return Terminator{Action: a, Workers: []int{wi}, Cycle: ci, Delay: delay}
+}

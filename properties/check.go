@@ -27,12 +27,20 @@ import (
 // replayable trace, and prints the one command that replays it.
 func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 	t.Helper()
+	check(t, newAPI, opts...)
+}
+
+// check is Check over rapid's TB interface, so that tests can watch it fail.
+func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
+	t.Helper()
 	c := newConfig(t.Name(), opts)
+	c.testName = t.Name()
 	if c.replay != "" {
 		replayInTest(t, c, newAPI)
 		return
 	}
-	rep, err := battery(c, newAPI, func(what string) string { return c.tracePath(t.Name(), what) })
+	// Generated scenarios come from rapid below, which can shrink them.
+	rep, err := battery(c, newAPI, false, func(what string) string { return c.tracePath(t.Name(), what) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +68,7 @@ func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 			if err := writeTrace(tr, path); err != nil {
 				rt.Fatalf("clussim: %v", err)
 			}
-			failRule(rt, o.First(), replayCommand(c.name, path))
+			failRule(rt, o.First(), replayCommand(c.testName, path))
 		}
 	})
 }
@@ -69,8 +77,9 @@ func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 type Report struct {
 	// Impl is the implementation's name.
 	Impl string
-	// Scenarios and Runs count what ran.
-	Scenarios, Runs int
+	// Scenarios counts the named scenarios, Generated the generated ones,
+	// and Runs every run.
+	Scenarios, Generated, Runs int
 	// Failure is the first failing run, or nil.
 	Failure *Outcome
 	// Strategy found the failing run.
@@ -84,7 +93,7 @@ type Report struct {
 // String renders the report: the verdict, the trace and the replay command.
 func (r *Report) String() string {
 	if r.Failure == nil {
-		return fmt.Sprintf("%s: %d named scenarios and generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs)
+		return fmt.Sprintf("%s: %d named scenarios, %d generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Generated, r.Runs)
 	}
 	o := r.Failure
 	v := o.First()
@@ -107,12 +116,12 @@ func (r *Report) String() string {
 // line's "simrun check" uses it); Check adds rapid-generated scenarios.
 func Battery(name string, newAPI func() sim.WorkerAPI, opts ...Option) (*Report, error) {
 	c := newConfig(name, opts)
-	return battery(c, newAPI, func(what string) string {
+	return battery(c, newAPI, true, func(what string) string {
 		return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(name, "_")+"-"+unsafeChars.ReplaceAllString(what, "_")+".json")
 	})
 }
 
-func battery(c *config, newAPI func() sim.WorkerAPI, pathFor func(string) string) (*Report, error) {
+func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(string) string) (*Report, error) {
 	named, err := c.namedScenarios()
 	if err != nil {
 		return nil, err
@@ -133,6 +142,9 @@ func battery(c *config, newAPI func() sim.WorkerAPI, pathFor func(string) string
 			return rep, nil
 		}
 	}
+	if !seeded {
+		return rep, nil
+	}
 	// Generated scenarios, one random schedule each.
 	lim := scenario.DefaultLimits()
 	for i := range c.generatedRuns() {
@@ -140,6 +152,7 @@ func battery(c *config, newAPI func() sim.WorkerAPI, pathFor func(string) string
 		s := scenario.Generate(seed, lim)
 		o, err := runner.Run(s, scheduler.NewRandom(seed))
 		rep.Runs++
+		rep.Generated++
 		if err != nil {
 			return rep, fmt.Errorf("clussim: generated scenario %d: %w", seed, err)
 		}
@@ -158,7 +171,11 @@ func battery(c *config, newAPI func() sim.WorkerAPI, pathFor func(string) string
 func (r *Report) record(c *config, o *Outcome, spec StrategySpec, path string) {
 	r.Failure, r.Strategy = o, spec
 	if err := writeTrace(o.Trace(c.name, spec, c.maxSteps, c.documentedOnly), path); err == nil {
-		r.Trace, r.Replay = path, replayCommand(c.name, path)
+		name := c.testName
+		if name == "" {
+			name = c.name
+		}
+		r.Trace, r.Replay = path, replayCommand(name, path)
 	}
 }
 
@@ -221,7 +238,7 @@ func (c *config) plan() []StrategySpec {
 }
 
 func (c *config) namedScenarios() ([]scenario.Scenario, error) {
-	if c.scenarios == nil {
+	if !c.scenariosSet {
 		return scenario.Named(), nil
 	}
 	var out []scenario.Scenario
@@ -278,7 +295,7 @@ func containsString(ss []string, s string) bool {
 
 // replayInTest replays the trace named by -simrun.replay against newAPI and
 // fails t with the verdict.
-func replayInTest(t *testing.T, c *config, newAPI func() sim.WorkerAPI) {
+func replayInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
 	t.Helper()
 	tr, err := traces.ReadFile(c.replay)
 	if err != nil {

@@ -55,6 +55,8 @@ type config struct {
 	seed           uint64
 	documentedOnly bool
 	scenarios      []string
+	scenariosSet   bool
+	testName       string // the test Check runs in; "" outside tests
 	generated      bool
 	traceDir       string
 	replay         string
@@ -72,9 +74,10 @@ func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 // (panic, deadlock, step bound, escape) still are.
 func DocumentedOnly() Option { return func(c *config) { c.documentedOnly = true } }
 
-// Scenarios restricts the named scenarios to these names.
+// Scenarios restricts the named scenarios to these names; with no names,
+// no named scenario runs (only generated ones).
 func Scenarios(names ...string) Option {
-	return func(c *config) { c.scenarios = append([]string(nil), names...) }
+	return func(c *config) { c.scenarios, c.scenariosSet = append([]string(nil), names...), true }
 }
 
 // NoGenerated skips the rapid-generated scenarios.

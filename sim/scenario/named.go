@@ -40,6 +40,12 @@ import "clussim/sim"
 //     that the timed waiter releases and the owner's Offline signals.
 //   - self-workers-terminate: a worker calls ClusWorkersTerminate on
 //     itself while another thread's ClusWorkersTerminate names it (P1).
+//   - reuse-eager: one struct over three cycles whose routines check the
+//     flag at their very first step, with no virtual time in between, so a
+//     Create that resets the flag too late is seen (S1).
+//   - multi-spin: ClusWorkersTerminate(INFINITE) over three workers that
+//     check the flag at every step without sleeping, so a worker that sees
+//     FALSE after another saw TRUE shows a signal that was not one step (P7).
 func Named() []Scenario {
 	return []Scenario{
 		{
@@ -171,6 +177,25 @@ func Named() []Scenario {
 			Terminators: []Terminator{
 				on(terminateEx(sim.Infinite, true), 0, 0, 0),
 				{Action: terminateEx(20, true), Workers: []int{0}, Release: true},
+			},
+		},
+		{
+			Name: "reuse-eager",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: finite(30, 0, 1), Offline: terminate()},
+				{Behavior: finite(30, 0, 1), Offline: terminate()},
+				{Behavior: finite(30, 0, 1), Offline: terminateEx(sim.Infinite, false)},
+			}}},
+		},
+		{
+			Name: "multi-spin",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: finite(200, 0, 1)}}},
+				{Cycles: []Cycle{{Behavior: finite(200, 0, 1)}}},
+				{Cycles: []Cycle{{Behavior: finite(200, 0, 1)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0, 1, 2}},
 			},
 		},
 		{

@@ -1,0 +1,142 @@
+package properties
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"clussim/sim"
+	"clussim/traces"
+)
+
+// fakeTB stands in for *testing.T so a test can watch Check fail.
+type fakeTB struct {
+	name   string
+	errors []string
+	logs   []string
+	failed bool
+}
+
+type fakeStop struct{}
+
+func (f *fakeTB) Helper()                         {}
+func (f *fakeTB) Name() string                    { return f.name }
+func (f *fakeTB) Logf(format string, args ...any) { f.logs = append(f.logs, fmt.Sprintf(format, args...)) }
+func (f *fakeTB) Log(args ...any)                 { f.logs = append(f.logs, fmt.Sprint(args...)) }
+func (f *fakeTB) Skipf(format string, args ...any) {
+	panic(fakeStop{})
+}
+func (f *fakeTB) Skip(args ...any) { panic(fakeStop{}) }
+func (f *fakeTB) SkipNow()         { panic(fakeStop{}) }
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.failed = true
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+func (f *fakeTB) Error(args ...any) { f.failed = true; f.errors = append(f.errors, fmt.Sprint(args...)) }
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.Errorf(format, args...)
+	panic(fakeStop{})
+}
+func (f *fakeTB) Fatal(args ...any) { f.Error(args...); panic(fakeStop{}) }
+func (f *fakeTB) FailNow()          { f.failed = true; panic(fakeStop{}) }
+func (f *fakeTB) Fail()             { f.failed = true }
+func (f *fakeTB) Failed() bool      { return f.failed }
+
+// runCheck runs check against a fake TB and returns it.
+func runCheck(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) *fakeTB {
+	t.Helper()
+	// rapid writes fail files next to the test unless told not to.
+	old := flag.Lookup("rapid.nofailfile").Value.String()
+	flag.Set("rapid.nofailfile", "true")
+	defer flag.Set("rapid.nofailfile", old)
+	f := &fakeTB{name: "TestFake"}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(fakeStop); !ok {
+					panic(r)
+				}
+			}
+		}()
+		check(f, newAPI, opts...)
+	}()
+	return f
+}
+
+func TestCheckPassesCorrect(t *testing.T) {
+	for _, name := range []string{"reference", "guarded", "self-closing"} {
+		t.Run(name, func(t *testing.T) {
+			Check(t, mustImpl(name).New, TraceDir(t.TempDir()), Budget(30))
+		})
+	}
+}
+
+func TestCheckFailureSavesReplayableTrace(t *testing.T) {
+	dir := t.TempDir()
+	f := runCheck(t, mustImpl("bug-early-return").New, TraceDir(dir), Name("early"))
+	if !f.failed {
+		t.Fatal("Check passed a buggy implementation")
+	}
+	msg := strings.Join(f.errors, "\n")
+	for _, want := range []string{"rule D5 (documented tier)", "trace: ", "replay: go test -run '^TestFake$' -simrun.replay="} {
+		if !strings.Contains(msg, want) {
+			t.Fatalf("failure message lacks %q:\n%s", want, msg)
+		}
+	}
+	path := strings.TrimSpace(strings.Split(strings.SplitN(msg, "trace: ", 2)[1], "\n")[0])
+	tr, err := traces.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Replay(tr, mustImpl("bug-early-return").New)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.First().Rule != "D5" || o.First().Message != tr.Verdict.Message {
+		t.Fatalf("replay verdict %v differs from the trace's %q", o.First(), tr.Verdict.Message)
+	}
+	// -simrun.replay reproduces it inside a test, and fails it again.
+	g := runCheck(t, mustImpl("bug-early-return").New, ReplayFile(path))
+	if !g.failed || !strings.Contains(strings.Join(g.errors, "\n"), "rule D5") {
+		t.Fatalf("replaying the trace in a test did not fail with D5: %v", g.errors)
+	}
+	// A replay against a fixed implementation says so.
+	h := runCheck(t, mustImpl("reference").New, ReplayFile(path))
+	if h.failed && !strings.Contains(strings.Join(h.errors, "\n"), "diverged") {
+		t.Fatalf("a replay against another implementation should diverge or pass, got %v", h.errors)
+	}
+}
+
+// TestRapidShrinksGenerated lets rapid find and shrink a failure in the
+// generated phase only (no named scenarios).
+func TestRapidShrinksGenerated(t *testing.T) {
+	dir := t.TempDir()
+	f := runCheck(t, mustImpl("bug-early-return").New, TraceDir(dir), Scenarios(), Budget(1))
+	if !f.failed {
+		t.Fatal("rapid did not find bug-early-return in generated scenarios")
+	}
+	msg := strings.Join(f.errors, "\n")
+	if !strings.Contains(msg, "D5 (documented)") {
+		t.Fatalf("rapid's failure does not name D5:\n%s", msg)
+	}
+	tr, err := traces.ReadFile(filepath.Join(dir, "TestFake", "generated.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last trace written is rapid's minimal case: one struct, and few
+	// terminators.
+	if n := len(tr.Scenario.Workers); n > 1 || len(tr.Scenario.Terminators) > 1 {
+		t.Fatalf("shrunk scenario still has %d structs and %d terminators: %s", n, len(tr.Scenario.Terminators), tr.Scenario.String())
+	}
+	if _, err := Replay(tr, mustImpl("bug-early-return").New); err != nil {
+		t.Fatalf("rapid's trace does not replay: %v", err)
+	}
+	t.Logf("shrunk to %s with %d decisions", tr.Scenario.String(), len(tr.Decisions))
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(m.Run())
+}

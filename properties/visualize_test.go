@@ -1,0 +1,82 @@
+package properties
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"clussim/scheduler"
+	"clussim/sim/impls"
+	"clussim/sim/scenario"
+	"clussim/traces"
+)
+
+func TestVisualizeFailingRun(t *testing.T) {
+	for _, name := range []string{"literal", "bug-ex-double-close", "bug-ex-success-on-timeout"} {
+		t.Run(name, func(t *testing.T) {
+			tr, _ := failingTrace(t, name)
+			var buf bytes.Buffer
+			if err := Visualize(tr, &buf); err != nil {
+				t.Fatalf("Visualize: %v", err)
+			}
+			html := buf.String()
+			for _, want := range []string{"<html", tr.Verdict.Rule, tagViolations} {
+				if !strings.Contains(html, want) && !(want == tagViolations && onlyFaults(tr)) {
+					t.Errorf("the page lacks %q", want)
+				}
+			}
+		})
+	}
+}
+
+// onlyFaults reports whether every violation of tr is a kernel fault, which
+// Visualize puts in the fault row instead of the violation row.
+func onlyFaults(tr *traces.Trace) bool {
+	for _, v := range tr.Verdict.Violations {
+		if _, ok := faultKind(v.Message); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func TestVisualizeCleanRun(t *testing.T) {
+	e, _ := impls.Lookup("reference")
+	s, _ := scenario.Lookup("multi-timeout")
+	o, err := NewRunner(e.New, 0, false).Run(s, scheduler.NewRandom(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.Trace("reference", StrategySpec{Name: "random", Seed: 3}, DefaultMaxSteps, false)
+	var buf bytes.Buffer
+	if err := Visualize(tr, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<html") || !strings.Contains(buf.String(), "linearizable") {
+		t.Fatal("the page of a clean run lacks the HTML or the checker's verdict")
+	}
+}
+
+func TestVisualizeMalformedHistory(t *testing.T) {
+	e, _ := impls.Lookup("reference")
+	s, _ := scenario.Lookup("join")
+	o, err := NewRunner(e.New, 0, false).Run(s, scheduler.NewRandom(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.Trace("reference", StrategySpec{Name: "random", Seed: 1}, DefaultMaxSteps, false)
+	// A routine exit at tick 0 is not a history the harness can make.
+	for i := range tr.Calls {
+		if tr.Calls[i].Kind == "RoutineExit" {
+			tr.Calls[i].CallTick, tr.Calls[i].ReturnTick = 0, 0
+		}
+	}
+	var buf bytes.Buffer
+	err = Visualize(tr, &buf)
+	if err == nil {
+		t.Fatal("Visualize accepted a malformed history")
+	}
+	if buf.Len() != 0 {
+		t.Fatal("Visualize wrote a partial page before failing")
+	}
+}

@@ -22,10 +22,12 @@ type fakeTB struct {
 
 type fakeStop struct{}
 
-func (f *fakeTB) Helper()                         {}
-func (f *fakeTB) Name() string                    { return f.name }
-func (f *fakeTB) Logf(format string, args ...any) { f.logs = append(f.logs, fmt.Sprintf(format, args...)) }
-func (f *fakeTB) Log(args ...any)                 { f.logs = append(f.logs, fmt.Sprint(args...)) }
+func (f *fakeTB) Helper()      {}
+func (f *fakeTB) Name() string { return f.name }
+func (f *fakeTB) Logf(format string, args ...any) {
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+func (f *fakeTB) Log(args ...any) { f.logs = append(f.logs, fmt.Sprint(args...)) }
 func (f *fakeTB) Skipf(format string, args ...any) {
 	panic(fakeStop{})
 }
@@ -35,7 +37,10 @@ func (f *fakeTB) Errorf(format string, args ...any) {
 	f.failed = true
 	f.errors = append(f.errors, fmt.Sprintf(format, args...))
 }
-func (f *fakeTB) Error(args ...any) { f.failed = true; f.errors = append(f.errors, fmt.Sprint(args...)) }
+func (f *fakeTB) Error(args ...any) {
+	f.failed = true
+	f.errors = append(f.errors, fmt.Sprint(args...))
+}
 func (f *fakeTB) Fatalf(format string, args ...any) {
 	f.Errorf(format, args...)
 	panic(fakeStop{})

@@ -36,6 +36,16 @@ func (stuck) Terminate(t *sim.Thread, w *sim.ClusWorker) {
 	t.WaitForSingleObject(ev, sim.Infinite) // nobody sets it
 }
 
+type hangingNonFirst struct{ *impls.Reference }
+
+func (h hangingNonFirst) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.Terminate.AtomicLoad(t) {
+		ev := t.CreateEvent(true, false)
+		t.WaitForSingleObject(ev, sim.Infinite) // a non-first caller that never returns
+	}
+	h.Reference.Terminate(t, w)
+}
+
 type liar struct{ *impls.Reference }
 
 func (l liar) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
@@ -96,7 +106,8 @@ func TestChecksRejectAndAccept(t *testing.T) {
 		{"P1", "self-terminate", mustImpl("bug-self-deadlock").New},
 		{"P2", "racing-terminators", mustImpl("literal").New},
 		{"P3", "terminate-ex-race", mustImpl("bug-ex-no-timeout").New},
-		{"P5", "racing-terminators", mustImpl("bug-non-first-waits").New},
+		{"D6", "racing-terminators", mustImpl("bug-non-first-waits").New},
+		{"P5", "racing-terminators", func() sim.WorkerAPI { return hangingNonFirst{impls.NewReference()} }},
 		{"P7", "multi-null", mustImpl("bug-multi-null-partial").New},
 		{"P9", "create-fails", mustImpl("bug-create-ignores-error").New},
 		{"RACE", "racing-terminators", mustImpl("bug-plain-flag-load").New},

@@ -43,7 +43,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 // Load is a plain read of the cell.
 func (c *Cell[T]) Load(t *Thread) T {
 	t.task.Step(t.k.ops[cLoad], c.bind(t), 0, 0)
-	t.k.races.access(t, c.id, OpLoad, false, false)
+	t.k.races.access(t, c.id, cLoad, false, false)
 	t.result(encode(&c.v))
 	return c.v
 }
@@ -51,7 +51,7 @@ func (c *Cell[T]) Load(t *Thread) T {
 // Store is a plain write of the cell.
 func (c *Cell[T]) Store(t *Thread, v T) {
 	t.task.Step(t.k.ops[cStore], c.bind(t), encode(&v), 0)
-	t.k.races.access(t, c.id, OpStore, true, false)
+	t.k.races.access(t, c.id, cStore, true, false)
 	c.v = v
 }
 
@@ -59,7 +59,7 @@ func (c *Cell[T]) Store(t *Thread, v T) {
 // barrier).
 func (c *Cell[T]) AtomicLoad(t *Thread) T {
 	t.task.Step(t.k.ops[cAtomicLoad], c.bind(t), 0, 0)
-	t.k.races.access(t, c.id, OpAtomicLoad, false, true)
+	t.k.races.access(t, c.id, cAtomicLoad, false, true)
 	t.result(encode(&c.v))
 	return c.v
 }
@@ -67,7 +67,7 @@ func (c *Cell[T]) AtomicLoad(t *Thread) T {
 // AtomicStore is an interlocked write of the cell.
 func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 	t.task.Step(t.k.ops[cAtomicStore], c.bind(t), encode(&v), 0)
-	t.k.races.access(t, c.id, OpAtomicStore, true, true)
+	t.k.races.access(t, c.id, cAtomicStore, true, true)
 	c.v = v
 }
 
@@ -77,7 +77,7 @@ func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 	t.task.Step(t.k.ops[cCAS], c.bind(t), encode(&old), encode(&new))
 	ok := c.v == old
-	t.k.races.access(t, c.id, OpCAS, ok, true)
+	t.k.races.access(t, c.id, cCAS, ok, true)
 	if ok {
 		c.v = new
 	}
@@ -89,7 +89,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 // (InterlockedExchange).
 func (c *Cell[T]) Swap(t *Thread, v T) T {
 	t.task.Step(t.k.ops[cSwap], c.bind(t), encode(&v), 0)
-	t.k.races.access(t, c.id, OpSwap, true, true)
+	t.k.races.access(t, c.id, cSwap, true, true)
 	old := c.v
 	c.v = v
 	t.result(encode(&old))

@@ -36,6 +36,15 @@ const (
 type opTable [numOpCodes]scheduler.OpID
 
 func newOpTable(e *scheduler.Engine) *opTable {
+	var t opTable
+	for c := range numOpCodes {
+		t[c] = e.Intern(c.name())
+	}
+	return &t
+}
+
+// name returns the operation's name as the log records it.
+func (c opCode) name() string {
 	names := [numOpCodes]string{
 		cCreateThread:         OpCreateThread,
 		cWaitSingle:           OpWaitSingle,
@@ -60,9 +69,8 @@ func newOpTable(e *scheduler.Engine) *opTable {
 		cCreateThreadFails:    ChoiceCreateThreadFails,
 		cDuplicateHandleFails: ChoiceDuplicateHandleFails,
 	}
-	var t opTable
-	for c, name := range names {
-		t[c] = e.Intern(name)
+	if c < numOpCodes {
+		return names[c]
 	}
-	return &t
+	return ""
 }

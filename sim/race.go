@@ -78,10 +78,27 @@ func (r Race) String() string {
 	return fmt.Sprintf("data race on %s: %v and %v are not ordered by happens-before", r.Cell, r.First, r.Second)
 }
 
+// access is the compact record of one access kept per cell; the full
+// Access is built only when a race is reported.
 type access struct {
-	Access
-	clock uint32
-	valid bool
+	step   int64
+	clock  uint32
+	thread scheduler.ThreadID
+	op     opCode
+	flags  uint8
+}
+
+const (
+	accValid uint8 = 1 << iota
+	accWrite
+	accAtomic
+	accImpl
+)
+
+func (a *access) is(f uint8) bool { return a.flags&f != 0 }
+
+func (a *access) full() Access {
+	return Access{Thread: a.thread, Step: a.step, Op: a.op.name(), Write: a.is(accWrite), Atomic: a.is(accAtomic), Impl: a.is(accImpl)}
 }
 
 type cellState struct {
@@ -128,10 +145,10 @@ func (d *raceDetector) register(name string) int32 {
 }
 
 func (d *raceDetector) hb(a *access, t *Thread) bool {
-	return !a.valid || a.Thread == t.task.ID() || a.clock <= t.vc.get(a.Thread)
+	return !a.is(accValid) || a.thread == t.task.ID() || a.clock <= t.vc.get(a.thread)
 }
 
-func (d *raceDetector) report(c *cellState, id int32, first access, second Access) {
+func (d *raceDetector) report(c *cellState, id int32, first, second *access) {
 	if c.reported || len(d.races) >= maxRaces {
 		return
 	}
@@ -140,23 +157,32 @@ func (d *raceDetector) report(c *cellState, id int32, first access, second Acces
 	if name == "" {
 		name = fmt.Sprintf("cell#%d", id)
 	}
-	d.races = append(d.races, Race{Cell: name, First: first.Access, Second: second})
+	d.races = append(d.races, Race{Cell: name, First: first.full(), Second: second.full()})
 }
 
 // access checks and records one access of t to cell id.
-func (d *raceDetector) access(t *Thread, id int32, op string, write, atomic bool) {
+func (d *raceDetector) access(t *Thread, id int32, op opCode, write, atomic bool) {
 	c := &d.cells[id]
 	me := t.task.ID()
-	cur := access{Access: Access{Thread: me, Step: t.task.StepCount(), Op: op, Write: write, Atomic: atomic,
-		Impl: t.implDepth > 0}, clock: t.vc.get(me), valid: true}
+	flags := accValid
+	if write {
+		flags |= accWrite
+	}
+	if atomic {
+		flags |= accAtomic
+	}
+	if t.implDepth > 0 {
+		flags |= accImpl
+	}
+	cur := access{step: t.task.StepCount(), clock: t.vc.get(me), thread: me, op: op, flags: flags}
 	// The write before this access.
-	if w := &c.write; !d.hb(w, t) && (!atomic || !w.Atomic) {
-		d.report(c, id, *w, cur.Access)
+	if w := &c.write; !d.hb(w, t) && (!atomic || !w.is(accAtomic)) {
+		d.report(c, id, w, &cur)
 	}
 	if write {
 		for i := range c.reads {
-			if r := &c.reads[i]; !d.hb(r, t) && (!atomic || !r.Atomic) {
-				d.report(c, id, *r, cur.Access)
+			if r := &c.reads[i]; !d.hb(r, t) && (!atomic || !r.is(accAtomic)) {
+				d.report(c, id, r, &cur)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,6 +24,12 @@ const (
 	// shrunkStrategy is the strategy name a shrunk trace records: its
 	// schedule was found by shrinking, not by a strategy and a seed.
 	shrunkStrategy = "shrunk"
+	// variantSearchRuns bounds the random schedules Shrink tries on a
+	// simpler scenario whose threads no longer match the best run's choices.
+	variantSearchRuns = 50
+	// variantSearchFinds bounds the failing runs of such a scenario that
+	// Shrink shrinks in the hope of one no larger than the best run.
+	variantSearchFinds = 4
 )
 
 // ScheduleSize measures one failing run, before or after shrinking.
@@ -85,8 +92,12 @@ func (s ShrinkStats) String() string {
 // itself: it drops terminator threads, worker structs and cycles, shortens
 // behaviours, zeroes delays and switches fault injection off, keeping only
 // changes that Scenario.Validate accepts and after which the same rule still
-// breaks. A candidate is kept only when it has no more decisions, choices
-// and preemptions than the best run so far, so the result never grows.
+// breaks. A variant without one of the run's threads numbers the other
+// threads and steps differently, so the old choices rarely fit it; for those
+// Shrink also tries a few seeded random schedules and shrinks the failing
+// ones. A candidate is kept only when it has no more decisions, choices and
+// preemptions than the best run so far, so the result never grows, and the
+// same trace always shrinks to the same result.
 //
 // newAPI must build the implementation the trace was recorded with. budget
 // bounds the number of runs (DefaultShrinkBudget when not positive); when it
@@ -95,6 +106,15 @@ func (s ShrinkStats) String() string {
 // with [Replay]. Shrink fails when the trace does not replay exactly or
 // breaks no rule.
 func Shrink(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int) (*traces.Trace, ShrinkStats, error) {
+	return ShrinkRule(tr, newAPI, budget, "")
+}
+
+// ShrinkRule is Shrink for one rule of the run: it keeps a smaller run as
+// long as it breaks rule, whether or not that is the run's first violation.
+// That shrinks a failure that shows behind another one (a LIN failure in a
+// run that races first). An empty rule means the rule of the first
+// violation, as Shrink does.
+func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule string) (*traces.Trace, ShrinkStats, error) {
 	var stats ShrinkStats
 	if budget <= 0 {
 		budget = DefaultShrinkBudget
@@ -109,6 +129,13 @@ func Shrink(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int) (*traces.
 	}
 	documentedOnly := tr.Config.Tier == "documented"
 	s := &shrinker{runner: NewRunner(newAPI, tr.Config.MaxSteps, documentedOnly), rule: orig.First().Rule, budget: budget}
+	if rule != "" {
+		if !breaks(orig, rule) {
+			return nil, stats, fmt.Errorf("clussim: nothing to shrink: the trace does not break rule %s (it breaks %s)",
+				rule, strings.Join(ruleIDs(orig.Violations), ", "))
+		}
+		s.rule, s.anyViolation = rule, true
+	}
 	stats.Rule = s.rule
 	// Measure the original run: the observer sees which decisions were
 	// choices and which preempted.
@@ -116,6 +143,7 @@ func Shrink(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int) (*traces.
 	if !ok {
 		return nil, stats, fmt.Errorf("clussim: internal error: the trace replayed once but not twice")
 	}
+	stats.Runs++
 	s.best = start
 	stats.Before = start.size
 	s.shrink()
@@ -137,7 +165,7 @@ func Shrink(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int) (*traces.
 	if err != nil {
 		return nil, stats, err
 	}
-	if final.Diverged != nil || !final.Failed() || final.First().Rule != s.rule {
+	if final.Diverged != nil || !s.keeps(final) {
 		return nil, stats, fmt.Errorf("clussim: internal error: the shrunk run does not reproduce under a strict replay")
 	}
 	spec := StrategySpec{Name: shrunkStrategy, Seed: tr.Strategy.Seed}
@@ -159,13 +187,16 @@ func cloneTrace(t *traces.Trace) (*traces.Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return traces.Decode(strings.NewReader(string(b)))
+	return traces.Decode(bytes.NewReader(b))
 }
 
 // shrinker holds the state of one Shrink.
 type shrinker struct {
-	runner          *Runner
+	runner *Runner
+	// rule is the rule a kept run must break: as its first violation, or
+	// anywhere when anyViolation is set.
 	rule            string
+	anyViolation    bool
 	budget, runs    int
 	best            candidate
 	improved        bool
@@ -185,6 +216,30 @@ type candidate struct {
 
 func (s *shrinker) exhausted() bool { return s.runs >= s.budget }
 
+// keeps reports whether run o still breaks the shrinker's rule.
+func (s *shrinker) keeps(o *Outcome) bool {
+	if s.anyViolation {
+		return breaks(o, s.rule)
+	}
+	return o.Failed() && o.First().Rule == s.rule
+}
+
+// breaks reports whether o has a violation of rule.
+func breaks(o *Outcome, rule string) bool {
+	return slices.ContainsFunc(o.Violations, func(v Violation) bool { return v.Rule == rule })
+}
+
+// ruleIDs lists the distinct rules of vs, in order.
+func ruleIDs(vs []Violation) []string {
+	var out []string
+	for _, v := range vs {
+		if !slices.Contains(out, v.Rule) {
+			out = append(out, v.Rule)
+		}
+	}
+	return out
+}
+
 // shrink alternates ddmin over the choices with scenario simplification
 // until neither finds anything or the budget runs out.
 func (s *shrinker) shrink() {
@@ -201,7 +256,7 @@ func (s *shrinker) shrink() {
 func (s *shrinker) run(scn scenario.Scenario, strat scheduler.Strategy) (candidate, bool) {
 	obs := &observer{inner: strat}
 	o, err := s.runner.Run(scn, obs)
-	if err != nil || o.Diverged != nil || !o.Failed() || o.First().Rule != s.rule {
+	if err != nil || o.Diverged != nil || !s.keeps(o) {
 		return candidate{}, false
 	}
 	threads := 1
@@ -298,17 +353,32 @@ func complement(chunks [][]scheduler.Decision, i int) []scheduler.Decision {
 // each with the best run's choices and then with the default schedule, and
 // keeps the first that still breaks the rule. It reports whether it kept one.
 func (s *shrinker) simplifyScenario() bool {
-	for _, v := range simplerScenarios(s.best.scn) {
-		if s.exhausted() {
-			return false
-		}
-		if v.Validate() != nil {
-			continue
-		}
+	variants, structural := simplerScenarios(s.best.scn)
+	valid := make([]bool, len(variants))
+	for i := range variants {
+		v := &variants[i]
+		valid[i] = v.Validate() == nil
 		if !strings.HasSuffix(v.Name, shrunkSuffix) {
 			v.Name += shrunkSuffix
 		}
-		if s.try(v, s.best.choices) || s.try(v, nil) {
+	}
+	for i, v := range variants {
+		if s.exhausted() {
+			return false
+		}
+		if valid[i] && (s.try(v, s.best.choices) || s.try(v, nil)) {
+			s.scenarioChanged = true
+			return true
+		}
+	}
+	// A variant without a thread of the run numbers the other threads and
+	// steps differently, so the best run's choices no longer fit it; search
+	// its schedules instead.
+	for i, v := range variants[:structural] {
+		if s.exhausted() {
+			return false
+		}
+		if valid[i] && s.search(v) {
 			s.scenarioChanged = true
 			return true
 		}
@@ -316,10 +386,38 @@ func (s *shrinker) simplifyScenario() bool {
 	return false
 }
 
+// search runs scn under seeded random schedules for runs that break the
+// rule, shrinks each it finds, and keeps the first that ends up no larger
+// than the best run. It reports whether it kept one.
+func (s *shrinker) search(scn scenario.Scenario) bool {
+	found := 0
+	for seed := range uint64(variantSearchRuns) {
+		if s.exhausted() || found == variantSearchFinds {
+			return false
+		}
+		s.runs++
+		c, ok := s.run(scn, scheduler.NewRandom(seed))
+		if !ok {
+			continue
+		}
+		found++
+		best, improved := s.best, s.improved
+		s.best = c
+		s.ddmin()
+		if noLarger(s.best.size, best.size) {
+			s.improved = true
+			return true
+		}
+		s.best, s.improved = best, improved
+	}
+	return false
+}
+
 // simplerScenarios lists variants of sc that are each simpler in one
-// respect, the largest cuts first. Some may be invalid; the caller checks.
-func simplerScenarios(sc scenario.Scenario) []scenario.Scenario {
-	var out []scenario.Scenario
+// respect, the largest cuts first. The first structural ones drop a
+// terminator, a struct or a cycle, and with it threads of the run. Some
+// variants may be invalid; the caller checks.
+func simplerScenarios(sc scenario.Scenario) (out []scenario.Scenario, structural int) {
 	edit := func(f func(*scenario.Scenario) bool) {
 		v := sc.Clone()
 		if f(&v) {
@@ -340,6 +438,7 @@ func simplerScenarios(sc scenario.Scenario) []scenario.Scenario {
 			edit(func(v *scenario.Scenario) bool { return dropCycle(v, wi, ci) })
 		}
 	}
+	structural = len(out)
 	for wi, w := range sc.Workers {
 		for ci, c := range w.Cycles {
 			cyc := func(v *scenario.Scenario) *scenario.Cycle { return &v.Workers[wi].Cycles[ci] }
@@ -371,7 +470,7 @@ func simplerScenarios(sc scenario.Scenario) []scenario.Scenario {
 	if sc.Faults {
 		edit(func(v *scenario.Scenario) bool { v.Faults = false; return true })
 	}
-	return out
+	return out, structural
 }
 
 // dropWorker removes struct wi and renumbers the structs after it in the

@@ -156,7 +156,11 @@ func TestShrinkRejects(t *testing.T) {
 
 func TestSimplerScenariosAreEdits(t *testing.T) {
 	s, _ := scenario.Lookup("resource-dll")
-	for _, v := range simplerScenarios(s) {
+	variants, structural := simplerScenarios(s)
+	if structural != 2+1+3 {
+		t.Fatalf("resource-dll has 2 terminators, 1 struct and 3 cycles, but %d structural variants", structural)
+	}
+	for _, v := range variants {
 		if v.String() == s.String() {
 			t.Fatalf("a variant equals the scenario: %s", v)
 		}
@@ -193,5 +197,35 @@ func TestSplitAndComplement(t *testing.T) {
 	}
 	if c := complement(chunks, 1); len(c) != 7-len(chunks[1]) || c[0].Step != 0 || c[len(c)-1].Step != 6 {
 		t.Fatalf("complement = %v", c)
+	}
+}
+
+func TestShrinkRuleBehindAnother(t *testing.T) {
+	e, _ := impls.Lookup("literal")
+	s, _ := scenario.Lookup("racing-terminators")
+	o, err := NewRunner(e.New, 0, false).Run(s, scheduler.NewRandom(19))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.Trace("literal", StrategySpec{Name: "random", Seed: 19}, DefaultMaxSteps, false)
+	if !breaks(o, "P2") || o.First().Rule == "P2" {
+		t.Fatalf("want a run that breaks P2 behind another rule, got %v", ruleIDs(o.Violations))
+	}
+	out, st, err := ShrinkRule(tr, e.New, 0, "P2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rule != "P2" || !noLarger(st.After, st.Before) {
+		t.Fatalf("ShrinkRule(P2): %s", st)
+	}
+	back, err := Replay(out, e.New)
+	if err != nil {
+		t.Fatalf("the shrunk trace does not replay: %v", err)
+	}
+	if !breaks(back, "P2") {
+		t.Fatalf("the shrunk run no longer breaks P2: %v", ruleIDs(back.Violations))
+	}
+	if _, _, err := ShrinkRule(tr, e.New, 0, "P9"); err == nil || !strings.Contains(err.Error(), "does not break rule P9") {
+		t.Fatalf("ShrinkRule for a rule the run keeps: %v", err)
 	}
 }

@@ -107,7 +107,7 @@ func annotations(tr *traces.Trace, res porcupine.CheckResult) []porcupine.Annota
 			continue
 		}
 		out = append(out, porcupine.Annotation{Tag: tagViolations, Start: tick, Description: v.Rule,
-			Details: fmt.Sprintf("%s (%s tier) at step %d: %s", v.Rule, v.Tier, v.Step, v.Message),
+			Details:         fmt.Sprintf("%s (%s tier) at step %d: %s", v.Rule, v.Tier, v.Step, v.Message),
 			BackgroundColor: violationColour})
 	}
 	if f := tr.Verdict.Failure; f != nil {

@@ -2,6 +2,7 @@ package properties
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 
@@ -79,4 +80,29 @@ func TestVisualizeMalformedHistory(t *testing.T) {
 	if buf.Len() != 0 {
 		t.Fatal("Visualize wrote a partial page before failing")
 	}
+}
+
+// FuzzVisualize renders arbitrary traces that Decode accepts: Visualize must
+// return an error rather than panic on a history the checks never made.
+func FuzzVisualize(f *testing.F) {
+	e, _ := impls.Lookup("literal")
+	for _, name := range []string{"racing-terminators", "join", "multi-null"} {
+		s, _ := scenario.Lookup(name)
+		o, err := NewRunner(e.New, 0, false).Run(s, scheduler.NewRandom(1))
+		if err != nil {
+			f.Fatal(err)
+		}
+		b, err := o.Trace("literal", StrategySpec{Name: "random", Seed: 1}, DefaultMaxSteps, false).Marshal()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := traces.Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		_ = Visualize(tr, io.Discard)
+	})
 }

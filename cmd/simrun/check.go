@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"clussim/model"
+	"clussim/properties"
+	"clussim/sim/impls"
+	"clussim/sim/scenario"
+)
+
+const checkAbout = `
+Run the conformance battery on an implementation: every named scenario under
+the random, PCT and preemption-bounded DFS strategies, then generated
+scenarios, stopping at the first run that breaks a rule. The failing run's
+trace is saved in --out and the command that replays it is printed.
+
+With --impl all, run it on every implementation of the catalogue and compare
+each result with what the catalogue expects: correct ones pass, and each
+buggy one breaks one of the rules it is listed with.
+
+Exit status: 0 when no rule was broken (with --impl all: when every result
+is the expected one), 1 otherwise, 2 on a usage error.`
+
+// runCheck is "simrun check".
+func runCheck(e *env, args []string) int {
+	f := newFlags(e, "check", "--impl NAME|all [flags]", checkAbout)
+	impl := f.String("impl", "", "implementation `NAME` to check, or all (required; see simrun list impls)")
+	budget := f.Int("budget", properties.DefaultBudget, "`N` runs per strategy per named scenario")
+	seed := f.Uint64("seed", 0, "first `SEED` of the random and PCT strategies")
+	tier := f.String("tier", tierAll, "`TIER` of rules to check: all, or documented (the documented tier alone)")
+	out := f.String("out", defaultTraceDir, "`DIR` for the trace of a failing run")
+	scn := f.String("scenario", "", "comma-separated named `SCENARIOS` to restrict the battery to (default: all)")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return e.usageError("check", "unexpected argument %q", pos[0])
+	}
+	if *impl == "" {
+		return e.usageError("check", "--impl is required (valid: all, %s)", strings.Join(impls.Names(), ", "))
+	}
+	if *budget < 1 {
+		return e.usageError("check", "--budget must be at least 1")
+	}
+	documentedOnly, err := parseTier(*tier)
+	if err != nil {
+		return e.usageError("check", "%v", err)
+	}
+	opts := []properties.Option{properties.Budget(*budget), properties.Seed(*seed), properties.TraceDir(*out)}
+	if documentedOnly {
+		opts = append(opts, properties.DocumentedOnly())
+	}
+	if *scn != "" {
+		var names []string
+		for _, n := range strings.Split(*scn, ",") {
+			n = strings.TrimSpace(n)
+			if _, err := lookupScenario(n); err != nil || strings.HasPrefix(n, generatedPrefix) {
+				return e.usageError("check", "unknown named scenario %q (valid: %s)", n, strings.Join(scenario.Names(), ", "))
+			}
+			names = append(names, n)
+		}
+		opts = append(opts, properties.Scenarios(names...))
+	}
+	if *impl == "all" {
+		return checkAll(e, opts, documentedOnly)
+	}
+	entry, err := lookupImpl(*impl)
+	if err != nil {
+		return e.usageError("check", "%v", err)
+	}
+	rep, err := battery(entry, opts)
+	if err != nil {
+		return e.errorf("check: %s", errText(err))
+	}
+	fmt.Fprintln(e.stdout, strings.TrimPrefix(rep.String(), "clussim: "))
+	if rep.Failure != nil {
+		if t := ruleTitle(rep.Failure.First().Rule); t != "" {
+			fmt.Fprintf(e.stdout, "rule %s: %s\n", rep.Failure.First().Rule, t)
+		}
+	}
+	_, why := asExpected(entry, rep, documentedOnly)
+	fmt.Fprintf(e.stdout, "catalogue: %s\n", why)
+	if rep.Failure != nil {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// battery runs properties.Battery on entry and points its replay command at
+// simrun.
+func battery(entry impls.Entry, opts []properties.Option) (*properties.Report, error) {
+	rep, err := properties.Battery(entry.Name, entry.New, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Trace != "" {
+		rep.Replay = replayCommand(rep.Trace)
+	}
+	return rep, nil
+}
+
+// expectedRules returns the rules the catalogue says entry breaks that a
+// battery can report under the tier filter.
+func expectedRules(entry impls.Entry, documentedOnly bool) []string {
+	var out []string
+	for _, r := range entry.Breaks {
+		if !documentedOnly || reportedUnderDocumented(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// reportedUnderDocumented reports whether a breach of rule shows with
+// --tier documented: documented rules, and failures of the run itself.
+func reportedUnderDocumented(rule string) bool {
+	switch rule {
+	case "DEADLOCK", "STEPBOUND", "PANIC", "ESCAPE":
+		return true
+	}
+	r, ok := model.LookupRule(rule)
+	return ok && r.Tier == model.Documented
+}
+
+// asExpected compares a battery's report with the catalogue, and says how.
+func asExpected(entry impls.Entry, rep *properties.Report, documentedOnly bool) (bool, string) {
+	want := expectedRules(entry, documentedOnly)
+	switch {
+	case rep.Failure == nil && len(want) == 0 && entry.Correct:
+		return true, fmt.Sprintf("%s is correct; no rule broken, as expected", entry.Name)
+	case rep.Failure == nil && len(want) == 0:
+		return true, fmt.Sprintf("%s breaks only %s, which this tier does not check; no rule broken, as expected",
+			entry.Name, strings.Join(entry.Breaks, " "))
+	case rep.Failure == nil:
+		return false, fmt.Sprintf("UNEXPECTED: %s should break %s, but this battery found no failure (try a larger --budget)",
+			entry.Name, strings.Join(want, " or "))
+	}
+	got := rep.Failure.First().Rule
+	switch {
+	case entry.Correct:
+		return false, fmt.Sprintf("UNEXPECTED: %s is listed as correct but breaks %s", entry.Name, got)
+	case slices.Contains(entry.Breaks, got):
+		return true, fmt.Sprintf("%s is known to break %s; %s found, as expected", entry.Name, strings.Join(entry.Breaks, " "), got)
+	}
+	return false, fmt.Sprintf("UNEXPECTED: %s should break %s, but the battery found %s first", entry.Name,
+		strings.Join(entry.Breaks, " "), got)
+}
+
+// checkAll runs the battery on the whole catalogue.
+func checkAll(e *env, opts []properties.Option, documentedOnly bool) int {
+	all := impls.All()
+	fmt.Fprintf(e.stdout, "conformance battery on %d implementations\n\n", len(all))
+	bad := 0
+	start := time.Now()
+	for _, entry := range all {
+		t0 := time.Now()
+		rep, err := battery(entry, opts)
+		if err != nil {
+			return e.errorf("check: %s: %s", entry.Name, errText(err))
+		}
+		ok, why := asExpected(entry, rep, documentedOnly)
+		found := fmt.Sprintf("PASS  %s", plural(rep.Runs, "run"))
+		if rep.Failure != nil {
+			v := rep.Failure.First()
+			found = fmt.Sprintf("FAIL  %-9s in %s", v.Rule, rep.Failure.Scenario.Name)
+		}
+		mark := "ok"
+		if !ok {
+			mark, bad = "UNEXPECTED", bad+1
+		}
+		fmt.Fprintf(e.stdout, "  %-29s %-42s %-10s %5.2fs\n", entry.Name, found, mark, time.Since(t0).Seconds())
+		if !ok {
+			fmt.Fprint(e.stdout, wrap(why, textWidth, "      "))
+			if rep.Trace != "" {
+				fmt.Fprintf(e.stdout, "      replay: %s\n", rep.Replay)
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n%d of %d implementations behave as the catalogue expects (%.1fs)\n", len(all)-bad, len(all),
+		time.Since(start).Seconds())
+	if bad > 0 {
+		return exitFailure
+	}
+	return exitOK
+}

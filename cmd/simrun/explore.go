@@ -1,0 +1,590 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"clussim/model"
+	"clussim/properties"
+	"clussim/scheduler"
+	"clussim/sim/impls"
+	"clussim/sim/scenario"
+)
+
+const exploreAbout = `
+Search the schedules of scenarios for a run of implementation NAME that
+breaks a rule of the spec. Without --scenario every named scenario is
+explored, round-robin, with a fresh generated scenario ("gen-SEED") after
+each round. The search stops at the first failing run unless --keep-going is
+given; a failing run's trace is saved in --out and the command that replays
+it is printed. The same flags and seed always explore the same schedules and
+save byte-identical traces (--time only decides how many schedules run).
+
+Exit status: 0 when no run broke a rule, 1 when one did, 2 on a usage error.
+
+examples:
+  simrun explore --impl literal
+  simrun explore --impl bug-check-then-set --scenario racing-terminators --strategy pct:2
+  simrun explore --impl reference --strategy dfs:2 --scenario named --time 30s
+  simrun explore --impl literal --keep-going --schedules 2000 --json`
+
+// Tuning numbers of explore.
+const (
+	// defaultSchedules is the budget when neither --schedules nor --time
+	// is given; a schedule takes well under a millisecond.
+	defaultSchedules = 5000
+	// defaultSeed is the first seed of the random and PCT strategies.
+	defaultSeed = 1
+	// progressInterval is how often the progress line is redrawn.
+	progressInterval = 250 * time.Millisecond
+)
+
+// Values of --scenario that name groups rather than one scenario.
+const (
+	scenariosAll       = "all"
+	scenariosNamed     = "named"
+	scenariosGenerated = "generated"
+)
+
+// Why an exploration stopped.
+const (
+	stopFailure   = "failure"
+	stopSchedules = "schedules"
+	stopTime      = "time"
+	stopExhausted = "exhausted"
+)
+
+// exploreConfig is what the flags of explore ask for.
+type exploreConfig struct {
+	impl           impls.Entry
+	named          []scenario.Scenario
+	generated      bool
+	spec           properties.StrategySpec
+	schedules      int
+	duration       time.Duration
+	outDir         string
+	keepGoing      bool
+	asJSON         bool
+	documentedOnly bool
+	maxSteps       int64
+}
+
+// runExplore is "simrun explore".
+func runExplore(e *env, args []string) int {
+	f := newFlags(e, "explore", "--impl NAME [flags]", exploreAbout)
+	impl := f.String("impl", "", "implementation `NAME` to explore (required; see simrun list impls)")
+	scn := f.String("scenario", scenariosAll, "`SCENARIOS`: comma-separated names or gen-SEED, or all (named + generated), named, generated")
+	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, dfs, dfs:BOUND")
+	seed := f.Uint64("seed", defaultSeed, "first `SEED` of the random and pct strategies and of generated scenarios")
+	schedules := f.Int("schedules", 0, fmt.Sprintf("stop after `N` schedules (default %d when --time is not given)", defaultSchedules))
+	dur := f.Duration("time", 0, "stop after this much wall-clock `TIME`, e.g. 30s or 5m")
+	out := f.String("out", defaultTraceDir, "`DIR` for the traces of failing runs")
+	keepGoing := f.Bool("keep-going", false, "go on after a failure; save the first trace of each named scenario and rule (and of each rule among generated scenarios)")
+	asJSON := f.Bool("json", false, "print a machine-readable summary on stdout instead of the report")
+	tier := f.String("tier", tierAll, "`TIER` of rules to check: all, or documented (the documented tier alone)")
+	maxSteps := f.Int64("max-steps", properties.DefaultMaxSteps, "step bound `N` of one run; a longer run is a livelock")
+	pos, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return e.usageError("explore", "unexpected argument %q", pos[0])
+	}
+	if *impl == "" {
+		return e.usageError("explore", "--impl is required (valid: %s)", strings.Join(impls.Names(), ", "))
+	}
+	cfg := exploreConfig{schedules: *schedules, duration: *dur, outDir: *out, keepGoing: *keepGoing, asJSON: *asJSON,
+		maxSteps: *maxSteps}
+	var err error
+	if cfg.impl, err = lookupImpl(*impl); err != nil {
+		return e.usageError("explore", "%v", err)
+	}
+	if cfg.named, cfg.generated, err = parseScenarios(*scn); err != nil {
+		return e.usageError("explore", "%v", err)
+	}
+	if cfg.spec, err = properties.ParseStrategy(*strategy, *seed); err != nil {
+		return e.usageError("explore", "%s", errText(err))
+	}
+	if cfg.documentedOnly, err = parseTier(*tier); err != nil {
+		return e.usageError("explore", "%v", err)
+	}
+	switch {
+	case cfg.schedules < 0:
+		return e.usageError("explore", "--schedules must not be negative")
+	case cfg.duration < 0:
+		return e.usageError("explore", "--time must not be negative")
+	case cfg.maxSteps < 1:
+		return e.usageError("explore", "--max-steps must be at least 1")
+	case cfg.schedules == 0 && cfg.duration == 0:
+		cfg.schedules = defaultSchedules
+	}
+	x := newExplorer(e, cfg)
+	return x.run()
+}
+
+// parseScenarios reads --scenario.
+func parseScenarios(s string) (named []scenario.Scenario, generated bool, err error) {
+	switch s {
+	case scenariosAll, "":
+		return scenario.Named(), true, nil
+	case scenariosNamed:
+		return scenario.Named(), false, nil
+	case scenariosGenerated:
+		return nil, true, nil
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		sc, err := lookupScenario(name)
+		if err != nil {
+			return nil, false, err
+		}
+		named = append(named, sc)
+	}
+	if len(named) == 0 {
+		return nil, false, fmt.Errorf("--scenario names no scenario")
+	}
+	return named, false, nil
+}
+
+// explorer runs one exploration.
+type explorer struct {
+	e      *env
+	cfg    exploreConfig
+	runner *properties.Runner
+	// runs counts the schedules run so far; run k of random and PCT uses
+	// seed cfg.spec.Seed+k.
+	runs     int
+	seen     map[uint64]struct{}
+	failures int
+	byRule   map[string]int
+	saved    []savedFailure
+	keys     map[string]bool
+	start    time.Time
+	// lastDraw is when the progress line was last drawn; progress says
+	// whether to draw it at all.
+	lastDraw time.Time
+	progress bool
+}
+
+// savedFailure is a failing run whose trace was saved.
+type savedFailure struct {
+	Scenario string `json:"scenario"`
+	Rule     string `json:"rule"`
+	// Rules are all the rules the run breaks, Rule first.
+	Rules    []string `json:"rules"`
+	Tier     string   `json:"tier"`
+	Title    string   `json:"title"`
+	Message  string   `json:"message"`
+	Step     int64    `json:"step"`
+	Schedule int      `json:"schedule"`
+	Strategy string   `json:"strategy"`
+	Trace    string   `json:"trace"`
+	Replay   string   `json:"replay"`
+}
+
+// target is one scenario under exploration.
+type target struct {
+	scn scenario.Scenario
+	// dfs explores the scenario systematically; dfsRuns counts its runs.
+	dfs     *scheduler.DFS
+	dfsRuns int
+	// longest is the longest run seen, PCT's estimate of a run's length.
+	longest int64
+	done    bool
+	// generated is set for a generated scenario.
+	generated bool
+}
+
+func newExplorer(e *env, cfg exploreConfig) *explorer {
+	return &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
+		seen: map[uint64]struct{}{}, byRule: map[string]int{}, keys: map[string]bool{}, progress: isTerminal(e.stderr)}
+}
+
+// run explores and reports; it returns the exit code.
+func (x *explorer) run() int {
+	if !x.cfg.asJSON {
+		fmt.Fprintf(x.e.stdout, "exploring %s: %s, strategy %s, %s\n", x.cfg.impl.Name, x.scope(), x.cfg.spec, x.budget())
+	}
+	x.start = time.Now()
+	stop, err := x.explore()
+	elapsed := time.Since(x.start)
+	x.clearProgress()
+	if err != nil {
+		return x.e.errorf("explore: %v", err)
+	}
+	if x.cfg.asJSON {
+		return x.reportJSON(stop, elapsed)
+	}
+	x.report(stop, elapsed)
+	if x.failures > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func (x *explorer) scope() string {
+	var parts []string
+	switch n := len(x.cfg.named); {
+	case n == 1:
+		parts = append(parts, "scenario "+x.cfg.named[0].Name)
+	case n > 1 && n == len(scenario.Named()):
+		parts = append(parts, fmt.Sprintf("%d named scenarios", n))
+	case n > 1:
+		parts = append(parts, fmt.Sprintf("%d scenarios", n))
+	}
+	if x.cfg.generated {
+		parts = append(parts, "generated scenarios")
+	}
+	return strings.Join(parts, " + ")
+}
+
+func (x *explorer) budget() string {
+	var parts []string
+	if x.cfg.schedules > 0 {
+		parts = append(parts, "up to "+plural(x.cfg.schedules, "schedule"))
+	}
+	if x.cfg.duration > 0 {
+		parts = append(parts, fmt.Sprintf("for up to %v", x.cfg.duration))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// over returns why the budget is used up, or "".
+func (x *explorer) over() string {
+	if x.cfg.schedules > 0 && x.runs >= x.cfg.schedules {
+		return stopSchedules
+	}
+	// The wall clock decides how many runs happen, never what a run does.
+	if x.cfg.duration > 0 && time.Since(x.start) >= x.cfg.duration {
+		return stopTime
+	}
+	return ""
+}
+
+// explore runs schedules round-robin over the targets until a failure (when
+// not keeping going), the budget, or the end of every systematic search.
+func (x *explorer) explore() (string, error) {
+	targets := make([]*target, len(x.cfg.named))
+	for i, s := range x.cfg.named {
+		targets[i] = &target{scn: s}
+	}
+	lim := scenario.DefaultLimits()
+	for round := uint64(0); ; round++ {
+		active := false
+		for _, t := range targets {
+			if t.done {
+				continue
+			}
+			active = true
+			if stop, err := x.step(t); stop != "" || err != nil {
+				return stop, err
+			}
+		}
+		if x.cfg.generated {
+			active = true
+			t := &target{scn: scenario.Generate(x.cfg.spec.Seed+round, lim), generated: true}
+			if stop, err := x.step(t); stop != "" || err != nil {
+				return stop, err
+			}
+		}
+		if !active {
+			return stopExhausted, nil
+		}
+	}
+}
+
+// step runs one schedule of t, unless the budget is used up.
+func (x *explorer) step(t *target) (string, error) {
+	if stop := x.over(); stop != "" {
+		return stop, nil
+	}
+	k := x.runs
+	spec, strat, tag, err := x.strategyFor(t, k)
+	if err != nil {
+		return "", err
+	}
+	o, err := x.runner.Run(t.scn, strat)
+	x.runs++
+	if err != nil {
+		return "", fmt.Errorf("scenario %s: %s", t.scn.Name, errText(err))
+	}
+	if t.dfs != nil {
+		t.dfsRuns++
+		if err := t.dfs.Err(); err != nil {
+			return "", fmt.Errorf("scenario %s under %s: %v", t.scn.Name, spec, err)
+		}
+		t.done = t.dfs.Done()
+	}
+	if o.Diverged != nil {
+		return "", fmt.Errorf("scenario %s under %s: %s", t.scn.Name, spec, o.Diverged.Message)
+	}
+	t.longest = max(t.longest, o.Result.Steps)
+	x.seen[historyHash(t.scn.Name, o.Result.Result)] = struct{}{}
+	x.drawProgress()
+	if !o.Failed() {
+		return "", nil
+	}
+	v := o.First()
+	x.failures++
+	rules := runRules(o.Violations)
+	for _, r := range rules {
+		x.byRule[r]++
+	}
+	// One trace per named scenario and rule; generated scenarios are new
+	// every round, so they share one trace per rule. A run is saved when it
+	// breaks a rule not yet saved for its scenario; its file is named after
+	// the first such rule.
+	group := t.scn.Name
+	if t.generated {
+		group = scenariosGenerated
+	}
+	var fresh []string
+	for _, r := range rules {
+		if !x.keys[group+"\x00"+r] {
+			fresh = append(fresh, r)
+			x.keys[group+"\x00"+r] = true
+		}
+	}
+	if len(fresh) == 0 {
+		return "", nil
+	}
+	tr := o.Trace(x.cfg.impl.Name, spec, x.cfg.maxSteps, x.cfg.documentedOnly)
+	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, t.scn.Name, fresh[0], tag))
+	if err := writeTrace(tr, path); err != nil {
+		return "", fmt.Errorf("save trace: %v", err)
+	}
+	sf := savedFailure{Scenario: t.scn.Name, Rule: v.Rule, Rules: rules, Tier: v.Tier.String(), Title: ruleTitle(v.Rule),
+		Message: v.Message, Step: v.Step, Schedule: k + 1, Strategy: spec.String(), Trace: filepath.ToSlash(path),
+		Replay: replayCommand(filepath.ToSlash(path))}
+	x.saved = append(x.saved, sf)
+	if !x.cfg.asJSON {
+		x.clearProgress()
+		if x.cfg.keepGoing {
+			fmt.Fprintf(x.e.stdout, "  FAIL  %-18s %-24s schedule %-6d %s\n", strings.Join(fresh, ","), sf.Scenario,
+				sf.Schedule, sf.Trace)
+		} else {
+			printFailure(x.e, sf)
+		}
+	}
+	if !x.cfg.keepGoing {
+		return stopFailure, nil
+	}
+	return "", nil
+}
+
+// runRules lists the distinct rules of a run's violations, earliest first.
+func runRules(vs []properties.Violation) []string {
+	var out []string
+	for _, v := range vs {
+		if !slices.Contains(out, v.Rule) {
+			out = append(out, v.Rule)
+		}
+	}
+	return out
+}
+
+// strategyFor returns the strategy of run k of t, the spec a trace records
+// for it, and a tag for the trace's file name.
+func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, scheduler.Strategy, string, error) {
+	spec := x.cfg.spec
+	switch spec.Name {
+	case "random":
+		spec.Seed += uint64(k)
+		return spec, scheduler.NewRandom(spec.Seed), fmt.Sprintf("random-s%d", spec.Seed), nil
+	case "pct":
+		// A fresh PCT per run, so that the trace's spec reproduces it; its
+		// estimate of a run's length is the longest run of t seen so far.
+		spec.Seed += uint64(k)
+		spec.MaxSteps = max(spec.MaxSteps, t.longest)
+		p, err := scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
+		return spec, p, fmt.Sprintf("pct%d-s%d", spec.Depth, spec.Seed), err
+	case "dfs":
+		if t.dfs == nil {
+			t.dfs = scheduler.NewDFS(spec.Depth)
+		}
+		return spec, t.dfs, fmt.Sprintf("dfs%d-r%d", spec.Depth, t.dfsRuns+1), nil
+	}
+	return spec, nil, "", fmt.Errorf("strategy %q cannot explore", spec.Name)
+}
+
+// historyHash identifies a run's log (and its scenario) for the count of
+// distinct histories.
+func historyHash(scn string, r *scheduler.Result) uint64 {
+	h := fnv.New64a()
+	var buf [8 * 8]byte
+	put := func(i int, v int64) {
+		for b := range 8 {
+			buf[i*8+b] = byte(v >> (8 * b))
+		}
+	}
+	h.Write([]byte(scn))
+	for _, ev := range r.Events {
+		put(0, int64(ev.Kind))
+		put(1, int64(ev.Thread))
+		put(2, ev.Step)
+		put(3, ev.Time)
+		put(4, ev.Args[0])
+		put(5, ev.Args[1])
+		put(6, ev.Args[2])
+		put(7, ev.Result)
+		h.Write(buf[:])
+		h.Write([]byte(r.OpName(ev)))
+	}
+	return h.Sum64()
+}
+
+// drawProgress redraws the progress line on a terminal.
+func (x *explorer) drawProgress() {
+	if !x.progress {
+		return
+	}
+	now := time.Now()
+	if now.Sub(x.lastDraw) < progressInterval {
+		return
+	}
+	x.lastDraw = now
+	el := now.Sub(x.start).Seconds()
+	fmt.Fprintf(x.e.stderr, "\r\x1b[Ksimrun: %s, %.0f/s, %s, %s, %.0fs",
+		plural(x.runs, "schedule"), float64(x.runs)/max(el, 1e-9), plural(len(x.seen), "distinct history"),
+		plural(x.failures, "failing run"), el)
+}
+
+// clearProgress erases the progress line.
+func (x *explorer) clearProgress() {
+	if x.progress && !x.lastDraw.IsZero() {
+		fmt.Fprint(x.e.stderr, "\r\x1b[K")
+		x.lastDraw = time.Time{}
+	}
+}
+
+// printFailure prints one failing run with its trace and the commands to
+// replay and shrink it.
+func printFailure(e *env, f savedFailure) {
+	fmt.Fprintf(e.stdout, "\nFAIL  %s (%s tier) in scenario %s, schedule %d (%s), step %d\n",
+		f.Rule, f.Tier, f.Scenario, f.Schedule, f.Strategy, f.Step)
+	printFailureBody(e, f.Rule, f.Message, f.Trace)
+	if len(f.Rules) > 1 {
+		fmt.Fprintf(e.stdout, "      the run also breaks %s (simrun replay lists every violation)\n", strings.Join(f.Rules[1:], ", "))
+	}
+}
+
+// printFailureBody prints a failure's rule title, message and commands.
+func printFailureBody(e *env, rule, msg, trace string) {
+	const indent = "      "
+	if title := ruleTitle(rule); title != "" {
+		fmt.Fprintf(e.stdout, "%s%s: %s\n", indent, rule, title)
+	}
+	fmt.Fprint(e.stdout, wrap(msg, textWidth, indent))
+	if trace != "" {
+		fmt.Fprintf(e.stdout, "%strace:  %s\n%sreplay: %s\n%sshrink: %s\n", indent, trace, indent, replayCommand(trace),
+			indent, shrinkCommand(trace))
+	}
+}
+
+// report prints the summary of the exploration.
+func (x *explorer) report(stop string, elapsed time.Duration) {
+	el := elapsed.Seconds()
+	fmt.Fprintf(x.e.stdout, "\n%s: %s in %.2fs (%.0f/s), %s, %s",
+		x.cfg.impl.Name, plural(x.runs, "schedule"), el, float64(x.runs)/max(el, 1e-9),
+		plural(len(x.seen), "distinct history"), plural(x.failures, "failing run"))
+	switch stop {
+	case stopFailure:
+		fmt.Fprintf(x.e.stdout, "; stopped at the first (--keep-going explores on)\n")
+	case stopExhausted:
+		fmt.Fprintf(x.e.stdout, "; every schedule within the bound explored\n")
+	default:
+		fmt.Fprintf(x.e.stdout, "\n")
+	}
+	if len(x.byRule) > 0 && x.cfg.keepGoing {
+		var parts []string
+		for _, r := range sortedKeys(x.byRule) {
+			parts = append(parts, fmt.Sprintf("%s %d", r, x.byRule[r]))
+		}
+		fmt.Fprintf(x.e.stdout, "runs that break each rule: %s\n%s saved (the first of each scenario and rule); replay one with: simrun replay TRACE\n",
+			strings.Join(parts, ", "), plural(len(x.saved), "trace"))
+	}
+	if x.failures == 0 {
+		fmt.Fprintf(x.e.stdout, "no rule broken\n")
+	}
+}
+
+// reportJSON prints the machine-readable summary.
+func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
+	names := []string{}
+	for _, s := range x.cfg.named {
+		names = append(names, s.Name)
+	}
+	tier := tierAll
+	if x.cfg.documentedOnly {
+		tier = tierDocumented
+	}
+	saved := x.saved
+	if saved == nil {
+		saved = []savedFailure{}
+	}
+	out := struct {
+		Impl              string         `json:"impl"`
+		Strategy          string         `json:"strategy"`
+		Depth             int            `json:"depth,omitempty"`
+		Seed              uint64         `json:"seed"`
+		Tier              string         `json:"tier"`
+		Scenarios         []string       `json:"scenarios"`
+		Generated         bool           `json:"generated"`
+		Schedules         int            `json:"schedules"`
+		DistinctHistories int            `json:"distinctHistories"`
+		FailingRuns       int            `json:"failingRuns"`
+		FailuresByRule    map[string]int `json:"failuresByRule"`
+		Failures          []savedFailure `json:"failures"`
+		StoppedBy         string         `json:"stoppedBy"`
+		ElapsedSeconds    float64        `json:"elapsedSeconds"`
+		SchedulesPerSec   float64        `json:"schedulesPerSecond"`
+	}{x.cfg.impl.Name, x.cfg.spec.Name, x.cfg.spec.Depth, x.cfg.spec.Seed, tier, names, x.cfg.generated, x.runs,
+		len(x.seen), x.failures, x.byRule, saved, stop, elapsed.Seconds(),
+		float64(x.runs) / max(elapsed.Seconds(), 1e-9)}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return x.e.errorf("explore: %v", err)
+	}
+	fmt.Fprintf(x.e.stdout, "%s\n", b)
+	if x.failures > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// sortedKeys returns the keys of m in the order of the rule table, unknown
+// ones last.
+func sortedKeys(m map[string]int) []string {
+	order := map[string]int{}
+	for i, r := range model.Rules() {
+		order[r.ID] = i + 1
+	}
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		oa, ob := order[a], order[b]
+		if oa == 0 {
+			oa = len(order) + 1
+		}
+		if ob == 0 {
+			ob = len(order) + 1
+		}
+		if oa != ob {
+			return oa - ob
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}

@@ -33,7 +33,7 @@ func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 // check is Check over rapid's TB interface, so that tests can watch it fail.
 func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 	t.Helper()
-	c := newConfig(t.Name(), opts)
+	c := newTestConfig(t.Name(), opts)
 	c.testName = t.Name()
 	if c.replay != "" {
 		replayInTest(t, c, newAPI)

@@ -95,11 +95,22 @@ func MaxSteps(n int64) Option { return func(c *config) { c.maxSteps = n } }
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
 
-// newConfig reads the defaults, the flags and environment, then opts. name
-// is the default implementation name for traces.
+// newConfig applies opts to the defaults. name is the default
+// implementation name for traces.
 func newConfig(name string, opts []Option) *config {
-	c := &config{name: name, budget: DefaultBudget, seed: *flagSeed, generated: true,
-		traceDir: "testdata/clussim", replay: *flagReplay, maxSteps: DefaultMaxSteps}
+	c := &config{name: name, budget: DefaultBudget, generated: true, traceDir: "testdata/clussim", maxSteps: DefaultMaxSteps}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// newTestConfig is newConfig for Check: the -simrun.* flags and their
+// environment twins apply first, then opts. (Battery, used by programs such
+// as simrun, reads neither: programs have flags of their own.)
+func newTestConfig(name string, opts []Option) *config {
+	c := newConfig(name, nil)
+	c.seed, c.replay = *flagSeed, *flagReplay
 	if *flagBudget > 0 {
 		c.budget = *flagBudget
 	}
@@ -109,7 +120,7 @@ func newConfig(name string, opts []Option) *config {
 	if *flagTraceDir != "" {
 		c.traceDir = *flagTraceDir
 	}
-	if testing.Testing() && testing.Short() {
+	if testing.Short() {
 		c.budget = max(1, c.budget/shortDivisor)
 	}
 	for _, o := range opts {

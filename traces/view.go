@@ -82,13 +82,15 @@ func Timeline(t *Trace, o ViewOptions) string {
 			b.WriteString(" " + text + "\n")
 			continue
 		}
+		var row strings.Builder
 		for i := range threads {
 			if i == ev.Thread {
-				b.WriteString(" " + cell(text))
+				row.WriteString(" " + cell(text))
 			} else {
-				b.WriteString(" " + cell(""))
+				row.WriteString(" " + cell(""))
 			}
 		}
+		b.WriteString(strings.TrimRight(row.String(), " "))
 		b.WriteString("\n")
 	}
 	if len(t.Verdict.Violations) > 1 {
@@ -159,7 +161,18 @@ func eventText(ev Event, cells []string) string {
 		case strings.HasPrefix(ev.Op, sim.NoteCallPrefix):
 			return fmt.Sprintf("-> %s #%d w%d", shortCall(strings.TrimPrefix(ev.Op, sim.NoteCallPrefix)), ev.Args[0], ev.Args[1])
 		case strings.HasPrefix(ev.Op, sim.NoteReturnPrefix):
-			return fmt.Sprintf("<- %s #%d = %s", shortCall(strings.TrimPrefix(ev.Op, sim.NoteReturnPrefix)), ev.Args[0], sim.ErrorName(uint32(ev.Args[1])))
+			name := strings.TrimPrefix(ev.Op, sim.NoteReturnPrefix)
+			switch kind, _ := sim.ParseCallKind(name); kind {
+			case sim.CallTerminate: // VOID
+				return fmt.Sprintf("<- %s #%d", shortCall(name), ev.Args[0])
+			case sim.CallCheckTerminate: // BOOL
+				v := "FALSE"
+				if ev.Args[1] != 0 {
+					v = "TRUE"
+				}
+				return fmt.Sprintf("<- %s #%d = %s", shortCall(name), ev.Args[0], v)
+			}
+			return fmt.Sprintf("<- %s #%d = %s", shortCall(name), ev.Args[0], sim.ErrorName(uint32(ev.Args[1])))
 		case ev.Op == sim.NoteRoutineStart:
 			return fmt.Sprintf("routine of w%d starts", ev.Args[0])
 		case ev.Op == sim.NoteRoutineExit:

@@ -130,43 +130,11 @@ func strategies() []strategyInfo {
 	return out
 }
 
-// scenarioSummary describes a named scenario in one line. The scenario
-// package keeps these descriptions in a doc comment only, so the known ones
-// are restated here; a scenario added since is described by its structure.
+// scenarioSummary describes a scenario in one line: a named one by its
+// summary, any other by its structure.
 func scenarioSummary(s scenario.Scenario) string {
-	switch s.Name {
-	case "resource-dll":
-		return "Online/Offline/Terminate entry points share one struct over three cycles (D10, S1)"
-	case "racing-terminators":
-		return "three threads call ClusWorkerTerminate at once; exactly one is first (D7)"
-	case "join":
-		return "ClusWorkerTerminateEx(INFINITE, WaitOnly) as a plain join on a finite worker"
-	case "multi-timeout":
-		return "ClusWorkersTerminate with a timeout over fast pollers and stubborn workers (D9, P7)"
-	case "self-terminate":
-		return "a worker calls ClusWorkerTerminate on itself while Offline races with it (P1)"
-	case "self-terminate-ex":
-		return "a worker calls ClusWorkerTerminateEx(INFINITE) on itself, racing a timed call (P1)"
-	case "reuse":
-		return "one struct over five Online/Offline cycles with different calls (S1, S2)"
-	case "create-fails":
-		return "fault injection: CreateThread and DuplicateHandle may fail inside the implementation (P9)"
-	case "terminate-ex-race":
-		return "two ClusWorkerTerminateEx callers, 30 ms and 500 ms, on a stubborn worker (P4)"
-	case "multi-null":
-		return "ClusWorkersTerminate with a NULL entry and with an empty array (P7)"
-	case "after-exit":
-		return "terminate calls after the routine returned on its own: none blocks (S2)"
-	case "never-created":
-		return "every terminate call on a struct that was never created (S1, P3)"
-	case "release-join":
-		return "a join and a timed WaitOnly wait on a stubborn worker released by the waiter"
-	case "reuse-eager":
-		return "one struct over three cycles whose routines check the flag at once: a late reset shows (S1)"
-	case "multi-spin":
-		return "ClusWorkersTerminate(INFINITE) over three workers polling without sleeping (P7)"
-	case "self-workers-terminate":
-		return "a worker calls ClusWorkersTerminate on itself while another call names it (P1)"
+	if d, ok := scenario.Summary(s.Name); ok {
+		return d
 	}
 	const maxLen = 90
 	d := s.String()

@@ -1,13 +1,12 @@
 package impls
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-)
 
-var ruleID = regexp.MustCompile(`^(D([1-9]|10)|S[12]|P[1-9]|LIN|DEADLOCK|RACE)$`)
+	"clussim/model"
+)
 
 func TestRegistry(t *testing.T) {
 	all := All()
@@ -50,7 +49,7 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 		for _, id := range e.Breaks {
-			if !ruleID.MatchString(id) {
+			if _, ok := model.LookupRule(id); !ok {
 				t.Errorf("%s: %q is not a rule ID", e.Name, id)
 			}
 		}

@@ -211,6 +211,46 @@ func Named() []Scenario {
 	}
 }
 
+// Summary describes the named scenario called name in one line, with the
+// rules it exercises; false when there is no such scenario.
+func Summary(name string) (string, bool) {
+	switch name {
+	case "resource-dll":
+		return "Online/Offline/Terminate entry points share one struct over three cycles (D10, S1)", true
+	case "racing-terminators":
+		return "three threads call ClusWorkerTerminate at once; exactly one is first (D7)", true
+	case "join":
+		return "ClusWorkerTerminateEx(INFINITE, WaitOnly) as a plain join on a finite worker", true
+	case "multi-timeout":
+		return "ClusWorkersTerminate with a timeout over fast pollers and stubborn workers (D9, P7)", true
+	case "self-terminate":
+		return "a worker calls ClusWorkerTerminate on itself while Offline races with it (P1)", true
+	case "self-terminate-ex":
+		return "a worker calls ClusWorkerTerminateEx(INFINITE) on itself, racing a timed call (P1)", true
+	case "reuse":
+		return "one struct over five Online/Offline cycles with different calls (S1, S2)", true
+	case "create-fails":
+		return "fault injection: CreateThread and DuplicateHandle may fail inside the implementation (P9)", true
+	case "terminate-ex-race":
+		return "two ClusWorkerTerminateEx callers, 30 ms and 500 ms, on a stubborn worker (P4)", true
+	case "multi-null":
+		return "ClusWorkersTerminate with a NULL entry and with an empty array (P7)", true
+	case "after-exit":
+		return "terminate calls after the routine returned on its own: none blocks (S2)", true
+	case "never-created":
+		return "every terminate call on a struct that was never created (S1, P3)", true
+	case "release-join":
+		return "a join and a timed WaitOnly wait on a stubborn worker released by the waiter", true
+	case "reuse-eager":
+		return "one struct over three cycles whose routines check the flag at once: a late reset shows (S1)", true
+	case "multi-spin":
+		return "ClusWorkersTerminate(INFINITE) over three workers polling without sleeping (P7)", true
+	case "self-workers-terminate":
+		return "a worker calls ClusWorkersTerminate on itself while another call names it (P1)", true
+	}
+	return "", false
+}
+
 // Names returns the names of the named scenarios, in the order of [Named].
 func Names() []string {
 	all := Named()

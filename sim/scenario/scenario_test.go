@@ -336,3 +336,14 @@ func TestDrawCompletes(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryNamedScenarioHasASummary(t *testing.T) {
+	for _, name := range scenario.Names() {
+		if d, ok := scenario.Summary(name); !ok || d == "" {
+			t.Errorf("named scenario %s has no summary", name)
+		}
+	}
+	if _, ok := scenario.Summary("no-such-scenario"); ok {
+		t.Error("Summary of an unknown name reports ok")
+	}
+}

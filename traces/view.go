@@ -62,11 +62,12 @@ func Timeline(t *Trace, o ViewOptions) string {
 		}
 		return s + strings.Repeat(" ", width-len(s))
 	}
-	fmt.Fprintf(&b, "   %6s %6s %7s |", "tick", "step", "ms")
+	var head strings.Builder
+	fmt.Fprintf(&head, "   %6s %6s %7s |", "tick", "step", "ms")
 	for i := range threads {
-		b.WriteString(" " + cell(fmt.Sprintf("T%d %s", i, names[i])))
+		head.WriteString(" " + cell(fmt.Sprintf("T%d %s", i, names[i])))
 	}
-	b.WriteString("\n")
+	b.WriteString(strings.TrimRight(head.String(), " ") + "\n")
 	skipCells := !o.Steps && len(t.Events) > 400
 	for tick, ev := range t.Events {
 		text := eventText(ev, t.Cells)

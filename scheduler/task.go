@@ -74,8 +74,12 @@ type Task struct {
 	Data any
 }
 
-// Intern returns the OpID of name in t's engine; see [Engine.Intern].
-func (t *Task) Intern(name string) OpID { return t.e.Intern(name) }
+// Intern returns the OpID of name in t's engine; see [Engine.Intern]. Like
+// every Task method it must be called by the task itself.
+func (t *Task) Intern(name string) OpID {
+	t.enter(0)
+	return t.e.Intern(name)
+}
 
 // ID returns the task's id.
 func (t *Task) ID() ThreadID { return t.id }
@@ -153,9 +157,11 @@ func (t *Task) enter(op OpID) {
 		panic(fmt.Sprintf("scheduler: %s on T%d was called by T%d: a simulated thread must only use its own handle",
 			t.e.ops[op], t.id, rid))
 	}
+	// Only immutable or atomic state may be read here: this goroutine runs
+	// alongside the engine.
 	t.e.escapeMsg.CompareAndSwap(nil, &escapeInfo{thread: t.id, msg: fmt.Sprintf(
-		"%s on T%d was called from a goroutine that is not a simulated thread: "+
-			"simulated code called into the simulation from a goroutine of its own", t.e.ops[op], t.id)})
+		"a call on T%d was made from a goroutine that is not a simulated thread: "+
+			"simulated code called into the simulation from a goroutine of its own", t.id)})
 	<-t.abort
 	runtime.Goexit()
 }

@@ -278,7 +278,8 @@
 //     Create);
 //   - flag: the Terminate member;
 //   - exited, exitTick: the current incarnation's routine has returned, and
-//     the tick at which it did;
+//     the tick at which its thread was gone (Input.Gone: the thread may run
+//     a few steps of the implementation's own after the routine returns);
 //   - first: the id of the ClusWorkerTerminate call that raised the flag in
 //     this incarnation (0 if none did);
 //   - aliveAt: the latest deadline at which a WAIT_TIMEOUT result already
@@ -369,12 +370,15 @@
 // reached the call's start time plus its timeout, or 0 if that did not
 // happen before the call returned (always 0 for INFINITE).
 //
-// WAIT_TIMEOUT is then judged against ticks. A routine that returned at an
-// exitTick after the deadline tick was still running when time ran out; one
-// that returned at or before it was not, and WAIT_TIMEOUT is wrong even
-// though the exit falls inside the call's interval. When WAIT_TIMEOUT is
-// placed before the worker's Exit, the model cannot yet tell, so it records
-// the deadline in aliveAt and only accepts an Exit with a later tick. For
+// WAIT_TIMEOUT is then judged against ticks. A thread gone at an exitTick
+// after the deadline tick was still running when time ran out, as far as a
+// wait on it can tell, even if its routine had already returned (an
+// implementation's thread wrapper may close its own handle first); one gone
+// at or before the deadline was not, and WAIT_TIMEOUT is wrong even though
+// the exit falls inside the call's interval. ERROR_SUCCESS, on the other
+// hand, only needs the routine to have returned. When WAIT_TIMEOUT is placed
+// before the worker's Exit, the model cannot yet tell, so it records the
+// deadline in aliveAt and only accepts an Exit whose thread is gone later. For
 // WorkersTerminate, where one late worker suffices, the model keeps one
 // candidate state for each worker that could be the late one.
 //

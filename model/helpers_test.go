@@ -38,8 +38,15 @@ func check(w int, call, ret int64, flag bool) []porcupine.Operation {
 		Output{Flag: flag, Unknown: ret == pending}, call, ret)}
 }
 
+// exit is the routine's return at tick; its thread is gone at once.
 func exit(w int, tick int64) []porcupine.Operation {
-	return []porcupine.Operation{op(Input{Kind: Exit, Thread: 2, Worker: w, Tick: tick}, Output{}, tick, tick)}
+	return exitGone(w, tick, tick)
+}
+
+// exitGone is the routine's return at tick, with its thread gone at gone
+// (0: not gone when the run ended).
+func exitGone(w int, tick, gone int64) []porcupine.Operation {
+	return []porcupine.Operation{op(Input{Kind: Exit, Thread: 2, Worker: w, Tick: tick, Gone: gone}, Output{}, tick, tick)}
 }
 
 // terminate is a ClusWorkerTerminate call #id by thread 2+id, split in its

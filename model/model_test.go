@@ -117,6 +117,12 @@ func historyCases() []historyCase {
 			create(0, 1, 2, ErrorSuccess), terminateEx(0, 1, 3, 10, WaitTimeout, inf)), illegal},
 		{"D8 P3", "TerminateEx times out after the routine had exited", hist(
 			create(0, 1, 2, ErrorSuccess), exit(0, 3), terminateEx(0, 1, 4, 6, WaitTimeout, tmo(0, 5))), illegal},
+		{"D8 P3", "TerminateEx times out while the routine has returned but its thread is still closing up", hist(
+			create(0, 1, 2, ErrorSuccess), exitGone(0, 3, 7), terminateEx(0, 1, 4, 6, WaitTimeout, tmo(0, 5))), ok},
+		{"D8 P3", "TerminateEx times out although the thread was gone before the deadline", hist(
+			create(0, 1, 2, ErrorSuccess), exitGone(0, 3, 4), terminateEx(0, 1, 3, 6, WaitTimeout, tmo(0, 5))), illegal},
+		{"D8 P3", "TerminateEx times out on a thread that never finished", hist(
+			create(0, 1, 2, ErrorSuccess), exitGone(0, 3, 0), terminateEx(0, 1, 4, 6, WaitTimeout, tmo(0, 5))), ok},
 		{"P3", "TerminateEx on a zeroed struct succeeds at once", hist(
 			terminateEx(0, 1, 1, 2, ErrorSuccess, tmo(0, 0))), ok},
 		{"P3", "TerminateEx on a zeroed struct times out", hist(

@@ -133,6 +133,13 @@ type Input struct {
 	// Tick is the tick of an Exit, positive and equal to the operation's
 	// Call and Return.
 	Tick int64
+	// Gone is, for an Exit, the tick at which the thread itself finished
+	// (its kernel object was signalled), at or after Tick: an
+	// implementation may run a few steps of its own after the routine
+	// returns. 0 means the thread had not finished when the run ended.
+	// WAIT_TIMEOUT results are judged against Gone: a thread that is not
+	// gone is still running as far as a wait on it can tell.
+	Gone int64
 }
 
 // Output is the output of one porcupine operation.

@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // step is the Step function of the nondeterministic model: it returns every
 // state the system may be in after the operation (in, out) applied to s, or
@@ -107,13 +110,21 @@ func stepCheck(s state, i Input, o Output) []interface{} {
 
 // stepExit: the routine of a created, running incarnation returns, and not
 // before a deadline at which a WAIT_TIMEOUT said it was still running.
+//
+// exitTick records when the thread was gone (Input.Gone; a thread that
+// never finished is gone at the end of time), since that, not the
+// routine's return, is what a wait on the thread observes.
 func stepExit(s state, i Input) []interface{} {
 	w := s.get(i.Worker)
-	if !w.created || w.exited || i.Tick <= w.aliveAt {
+	gone := i.Gone
+	if gone <= 0 {
+		gone = math.MaxInt64
+	}
+	if !w.created || w.exited || gone <= w.aliveAt {
 		return nil
 	}
 	w.exited = true
-	w.exitTick = i.Tick
+	w.exitTick = gone
 	return one(s.with(i.Worker, w))
 }
 

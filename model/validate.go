@@ -73,6 +73,9 @@ func Validate(history []porcupine.Operation) error {
 			if op.Call != in.Tick || op.Return != in.Tick || in.Tick <= 0 {
 				return fmt.Errorf("%s: an Exit needs Call == Return == Tick > 0, have %d, %d, %d", where, op.Call, op.Return, in.Tick)
 			}
+			if in.Gone != 0 && in.Gone < in.Tick {
+				return fmt.Errorf("%s: an Exit's thread is gone at tick %d, before its routine returned at %d", where, in.Gone, in.Tick)
+			}
 		} else if in.Call <= 0 {
 			return fmt.Errorf("%s: call id %d is not positive", where, in.Call)
 		}

@@ -32,7 +32,10 @@ type flagWrite struct {
 type incarnation struct {
 	create      *sim.Call
 	start, exit int64 // ticks of the routine's start and exit; -1 if none
-	thread      scheduler.ThreadID
+	// gone is the tick at which the routine's thread finished (its kernel
+	// object signalled), at or after exit; -1 if it had not.
+	gone   int64
+	thread scheduler.ThreadID
 }
 
 // analysis is everything the checks read about one run, precomputed.
@@ -62,7 +65,7 @@ func analyze(res *sim.Result, calls []sim.Call, workers int) *analysis {
 		case sim.CallCreate:
 			a.creates[c.Worker] = append(a.creates[c.Worker], c)
 			if c.Returned && c.Result == sim.ErrorSuccess || !c.Returned {
-				a.incs[c.Worker] = append(a.incs[c.Worker], incarnation{create: c, start: -1, exit: -1, thread: scheduler.NoThread})
+				a.incs[c.Worker] = append(a.incs[c.Worker], incarnation{create: c, start: -1, exit: -1, gone: -1, thread: scheduler.NoThread})
 			}
 		}
 	}
@@ -80,6 +83,9 @@ func analyze(res *sim.Result, calls []sim.Call, workers int) *analysis {
 			inc.start, inc.thread = c.CallTick, c.Thread
 		} else if c.Kind == sim.CallExit && inc.exit < 0 {
 			inc.exit = c.CallTick
+			if g := GoneTick(c.Thread, c.CallTick, a.events); g > 0 {
+				inc.gone = g
+			}
 		}
 	}
 	return a

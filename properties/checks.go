@@ -217,9 +217,9 @@ func (a *analysis) diagnose() []Violation {
 			case dl == 0:
 				vs = append(vs, newViolation("D8", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 					"%s returned WAIT_TIMEOUT after %d ms of virtual time, before its timeout had elapsed", describe(c), c.ReturnTime-c.CallTime))
-			case inc != nil && inc.exit >= 0 && inc.exit <= dl:
+			case inc != nil && inc.gone >= 0 && inc.gone <= dl:
 				vs = append(vs, newViolation("D8", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
-					"%s returned WAIT_TIMEOUT, but the routine had exited (step %d) before the timeout elapsed", describe(c), a.stepAt(inc.exit)))
+					"%s returned WAIT_TIMEOUT, but the thread had exited (step %d) before the timeout elapsed", describe(c), a.stepAt(inc.gone)))
 			}
 		}
 		if a.nullAt(c.Worker, c.CallTick) && c.Result != sim.ErrorSuccess {

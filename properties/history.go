@@ -34,7 +34,8 @@ func Operations(calls []sim.Call, events []scheduler.Event) []porcupine.Operatio
 			add(c, model.Input{Kind: model.CheckTerminate, Worker: c.Worker}, model.Output{Flag: c.Result != 0})
 		case sim.CallExit:
 			ops = append(ops, porcupine.Operation{ClientId: int(c.Thread), Call: c.CallTick, Return: c.CallTick,
-				Input: model.Input{Kind: model.Exit, Thread: int(c.Thread), Worker: c.Worker, Tick: c.CallTick}, Output: model.Output{}})
+				Input: model.Input{Kind: model.Exit, Thread: int(c.Thread), Worker: c.Worker, Tick: c.CallTick,
+					Gone: GoneTick(c.Thread, c.CallTick, events)}, Output: model.Output{}})
 		case sim.CallTerminate:
 			add(c, model.Input{Kind: model.TerminateSignal, Worker: c.Worker}, model.Output{})
 			add(c, model.Input{Kind: model.TerminateReturn, Worker: c.Worker}, model.Output{})
@@ -106,6 +107,18 @@ func DeadlineTick(c *sim.Call, events []scheduler.Event) int64 {
 	for tick := c.CallTick; tick <= last; tick++ {
 		if events[tick].Time >= deadline {
 			return tick
+		}
+	}
+	return 0
+}
+
+// GoneTick returns the tick at which thread th finished (its kernel object
+// was signalled) at or after tick, or 0 when it had not finished by the end
+// of the log.
+func GoneTick(th scheduler.ThreadID, tick int64, events []scheduler.Event) int64 {
+	for i := max(tick, 0); i < int64(len(events)); i++ {
+		if ev := events[i]; ev.Kind == scheduler.EvExit && ev.Thread == th {
+			return i
 		}
 	}
 	return 0

@@ -96,6 +96,8 @@ type Engine struct {
 	aborted   bool          // abort is closed
 	abandoned atomic.Bool   // the watchdog gave up on the run
 
+	handoff *Task // the task runOn chose for the loop to resume next
+
 	ops     []string // OpID -> name
 	opIndex map[string]OpID
 
@@ -186,7 +188,7 @@ func (e *Engine) reset(s Strategy) {
 	e.tasks = e.tasks[:0]
 	clear(e.live)
 	e.live = e.live[:0]
-	e.cur = nil
+	e.cur, e.handoff = nil, nil
 	e.step, e.now = 0, 0
 	e.events = e.events[:0]
 	e.decisions = e.decisions[:0]
@@ -328,46 +330,90 @@ func (e *Engine) stopAll() {
 }
 
 func (e *Engine) loop() {
-	for e.failure == nil && !e.abandoned.Load() {
-		n := e.collectEnabled()
-		if n == 0 {
-			if len(e.live) == 0 {
+	for e.failure == nil && !e.hasStratPanic && !e.abandoned.Load() {
+		t := e.handoff
+		e.handoff = nil
+		if t == nil {
+			n := e.collectEnabled()
+			if n == 0 {
+				if len(e.live) == 0 {
+					return
+				}
+				if !e.advanceClock() {
+					e.fail(Deadlock, NoThread, "no thread can run and none waits with a timeout")
+					return
+				}
+				continue
+			}
+			if t = e.choose(n); t == nil {
 				return
 			}
-			if !e.advanceClock() {
-				e.fail(Deadlock, NoThread, "no thread can run and none waits with a timeout")
-				return
-			}
-			continue
-		}
-		t := e.enabledTasks[0]
-		if n > 1 {
-			cur := -1
-			if e.cur != nil {
-				cur = slices.Index(e.enabled, e.cur.id)
-			}
-			i, err := e.strat.NextThread(e.enabled, cur, e.step+1)
-			if err != nil {
-				e.fail(Diverged, NoThread, err.Error())
-				return
-			}
-			if i < 0 || i >= n {
-				e.fail(Diverged, NoThread, fmt.Sprintf("scheduler: strategy chose index %d of %d enabled threads", i, n))
-				return
-			}
-			t = e.enabledTasks[i]
-			e.decisions = append(e.decisions, Decision{Kind: DecThread, Step: e.step + 1, Value: int64(t.id), N: n})
-		}
-		if e.step >= e.cfg.MaxSteps {
-			e.failStepBound()
-			return
-		}
-		e.step++
-		if e.step&(progressEvery-1) == 0 {
-			e.progress.Store(e.step)
 		}
 		e.resume(t)
 	}
+}
+
+// choose picks the task that takes the next step among the n (at least
+// one) enabled tasks, records the strategy's decision and counts the step.
+// It returns nil when the run must end instead (e.failure is then set).
+func (e *Engine) choose(n int) *Task {
+	t := e.enabledTasks[0]
+	if n > 1 {
+		cur := -1
+		if e.cur != nil {
+			cur = slices.Index(e.enabled, e.cur.id)
+		}
+		i, err := e.strat.NextThread(e.enabled, cur, e.step+1)
+		if err != nil {
+			e.fail(Diverged, NoThread, err.Error())
+			return nil
+		}
+		if i < 0 || i >= n {
+			e.fail(Diverged, NoThread, fmt.Sprintf("scheduler: strategy chose index %d of %d enabled threads", i, n))
+			return nil
+		}
+		t = e.enabledTasks[i]
+		e.decisions = append(e.decisions, Decision{Kind: DecThread, Step: e.step + 1, Value: int64(t.id), N: n})
+	}
+	if e.step >= e.cfg.MaxSteps {
+		e.failStepBound()
+		return nil
+	}
+	e.step++
+	if e.step&(progressEvery-1) == 0 {
+		e.progress.Store(e.step)
+	}
+	return t
+}
+
+// runOn is the fast path of a scheduling point: running on t's own
+// goroutine (the engine's state is t's while it runs), it makes the
+// decision the loop would make. When t itself takes the next step, the step
+// is logged and runOn reports true: t goes on without a coroutine switch,
+// which is what most decisions of PCT, DFS, replay and shrunk schedules are.
+// Otherwise the chosen task is handed to the loop, and t parks. A panic of
+// the strategy (a rapid draw) is caught here, before it can unwind through
+// simulated code, and re-raised on Run's caller like any other.
+func (e *Engine) runOn(t *Task) (goOn bool) {
+	if e.failure != nil || e.hasStratPanic || e.escapeMsg.Load() != nil || e.abandoned.Load() {
+		return false
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e.stratPanic, e.hasStratPanic = r, true
+			goOn = false
+		}
+	}()
+	next := e.choose(e.collectEnabled())
+	if next != t {
+		e.handoff = next
+		return false
+	}
+	t.lastEvent = len(e.events)
+	e.events = append(e.events, Event{Kind: EvStep, Thread: t.id, Step: e.step, Time: e.now, Op: t.op, Args: t.args})
+	t.steps++
+	e.cur = t
+	return true
 }
 
 // collectEnabled fills e.enabled with the tasks that may run now.

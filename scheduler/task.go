@@ -174,6 +174,9 @@ func (t *Task) Step(op OpID, a0, a1, a2 int64) {
 	t.enter(op)
 	t.op = op
 	t.args = [3]int64{a0, a1, a2}
+	if t.e.runOn(t) {
+		return
+	}
 	t.park()
 }
 

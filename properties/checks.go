@@ -558,11 +558,28 @@ func (a *analysis) checkSignalAll() []Violation {
 		if c.WaitOnly {
 			continue
 		}
-		// The first TRUE a worker of this call saw after the call began...
+		// The first TRUE that a worker saw because of this call: its flag
+		// was FALSE when the call began and this call raised it (a TRUE
+		// raised by another terminator says nothing about this call)...
 		var firstTrue *sim.Call
-		for _, w := range c.Workers {
+		for _, w := range dedupe(c.Workers) {
+			if a.flagAt(w, c.CallTick) {
+				continue
+			}
+			raised := int64(-1)
+			for _, f := range a.flags[w] {
+				if f.tick > c.CallTick && f.value {
+					if f.thread == c.Thread && f.tick < end {
+						raised = f.tick
+					}
+					break
+				}
+			}
+			if raised < 0 {
+				continue
+			}
 			for _, chk := range a.callsOf(sim.CallCheckTerminate) {
-				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > c.CallTick && chk.Result != 0 &&
+				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > raised && chk.Result != 0 &&
 					(firstTrue == nil || chk.ReturnTick < firstTrue.ReturnTick) {
 					firstTrue = chk
 				}

@@ -86,7 +86,13 @@ type Report struct {
 	Strategy StrategySpec
 	// Trace is where the failing run's trace was saved ("" if not saved).
 	Trace string
-	// Replay is the command that replays the trace.
+	// Shrunk is where the shrunk trace was saved, when the battery shrank
+	// the failure (see [ShrinkBudget]); "" otherwise.
+	Shrunk string
+	// ShrinkStats says what shrinking did, when it ran.
+	ShrinkStats ShrinkStats
+	// Replay is the command that replays the failure: the shrunk trace when
+	// there is one, else the trace.
 	Replay string
 }
 
@@ -104,7 +110,16 @@ func (r *Report) String() string {
 		fmt.Fprintf(&b, "  (%d more violations in this run: %s)\n", len(o.Violations)-1, otherRules(o.Violations[1:]))
 	}
 	if r.Trace != "" {
-		fmt.Fprintf(&b, "trace: %s\nreplay: %s\n", r.Trace, r.Replay)
+		fmt.Fprintf(&b, "trace: %s\n", r.Trace)
+	}
+	if r.Shrunk != "" {
+		st := r.ShrinkStats
+		fmt.Fprintf(&b, "shrunk: %d -> %d decisions, %d -> %d preemptions, %d -> %d threads: %s\n",
+			st.Before.Decisions, st.After.Decisions, st.Before.Preemptions, st.After.Preemptions,
+			st.Before.Threads, st.After.Threads, r.Shrunk)
+	}
+	if r.Replay != "" {
+		fmt.Fprintf(&b, "replay: %s\n", r.Replay)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -138,7 +153,7 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 			if o == nil {
 				continue
 			}
-			rep.record(c, o, spec, pathFor(s.Name+"-"+spec.Name))
+			rep.record(c, newAPI, o, spec, pathFor(s.Name+"-"+spec.Name))
 			return rep, nil
 		}
 	}
@@ -160,22 +175,36 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 			return rep, fmt.Errorf("clussim: generated scenario %d: %s", seed, o.Diverged.Message)
 		}
 		if o.Failed() {
-			rep.record(c, o.Keep(), StrategySpec{Name: "random", Seed: seed}, pathFor(s.Name))
+			rep.record(c, newAPI, o.Keep(), StrategySpec{Name: "random", Seed: seed}, pathFor(s.Name))
 			return rep, nil
 		}
 	}
 	return rep, nil
 }
 
-// record notes a failing run and saves its trace.
-func (r *Report) record(c *config, o *Outcome, spec StrategySpec, path string) {
+// record notes a failing run, saves its trace and, when asked to, shrinks
+// it and saves the shrunk trace beside it.
+func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec StrategySpec, path string) {
 	r.Failure, r.Strategy = o, spec
-	if err := writeTrace(o.Trace(c.name, spec, c.maxSteps, c.documentedOnly), path); err == nil {
-		name := c.testName
-		if name == "" {
-			name = c.name
-		}
-		r.Trace, r.Replay = path, replayCommand(name, path)
+	tr := o.Trace(c.name, spec, c.maxSteps, c.documentedOnly)
+	if err := writeTrace(tr, path); err != nil {
+		return
+	}
+	name := c.testName
+	if name == "" {
+		name = c.name
+	}
+	r.Trace, r.Replay = path, replayCommand(name, path)
+	if c.shrink <= 0 {
+		return
+	}
+	small, stats, err := Shrink(tr, newAPI, c.shrink)
+	if err != nil {
+		return
+	}
+	spath := strings.TrimSuffix(path, ".json") + shrunkSuffix + ".json"
+	if writeTrace(small, spath) == nil {
+		r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, replayCommand(name, spath)
 	}
 }
 

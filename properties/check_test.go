@@ -103,6 +103,26 @@ func TestCheckFailureSavesReplayableTrace(t *testing.T) {
 	if o.First().Rule != "D5" || o.First().Message != tr.Verdict.Message {
 		t.Fatalf("replay verdict %v differs from the trace's %q", o.First(), tr.Verdict.Message)
 	}
+	// Check shrank the failure and points the replay command at the shrunk
+	// trace, which replays and is no larger.
+	if !strings.Contains(msg, "shrunk: ") {
+		t.Fatalf("Check did not shrink the failure:\n%s", msg)
+	}
+	spath := strings.TrimSuffix(path, ".json") + "-shrunk.json"
+	if !strings.Contains(msg, "-simrun.replay="+spath) {
+		t.Fatalf("the replay command does not name the shrunk trace %s:\n%s", spath, msg)
+	}
+	small, err := traces.ReadFile(spath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(small.Decisions) > len(tr.Decisions) {
+		t.Fatalf("shrinking grew the run: %d -> %d decisions", len(tr.Decisions), len(small.Decisions))
+	}
+	if o, err := Replay(small, mustImpl("bug-early-return").New); err != nil || o.First().Rule != "D5" {
+		t.Fatalf("the shrunk trace does not replay to D5: %v %v", err, o.First())
+	}
+	t.Logf("%s", msg)
 	// -simrun.replay reproduces it inside a test, and fails it again.
 	g := runCheck(t, mustImpl("bug-early-return").New, ReplayFile(path))
 	if !g.failed || !strings.Contains(strings.Join(g.errors, "\n"), "rule D5") {

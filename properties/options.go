@@ -57,6 +57,7 @@ type config struct {
 	scenarios      []string
 	scenariosSet   bool
 	testName       string // the test Check runs in; "" outside tests
+	shrink         int    // shrink budget for a battery failure; 0: no shrinking
 	generated      bool
 	traceDir       string
 	replay         string
@@ -92,6 +93,15 @@ func TraceDir(dir string) Option { return func(c *config) { c.traceDir = dir } }
 // MaxSteps sets the step bound of each run.
 func MaxSteps(n int64) Option { return func(c *config) { c.maxSteps = n } }
 
+// ShrinkBudget makes the battery shrink a failure it finds (see [Shrink])
+// with at most runs runs, and save the shrunk trace beside the original; 0
+// turns shrinking off. Check shrinks with DefaultCheckShrinkBudget unless
+// told otherwise; Battery does not shrink unless told to.
+func ShrinkBudget(runs int) Option { return func(c *config) { c.shrink = runs } }
+
+// DefaultCheckShrinkBudget is the shrink budget of Check.
+const DefaultCheckShrinkBudget = 400
+
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
 
@@ -110,6 +120,7 @@ func newConfig(name string, opts []Option) *config {
 // as simrun, reads neither: programs have flags of their own.)
 func newTestConfig(name string, opts []Option) *config {
 	c := newConfig(name, nil)
+	c.shrink = DefaultCheckShrinkBudget
 	c.seed, c.replay = *flagSeed, *flagReplay
 	if *flagBudget > 0 {
 		c.budget = *flagBudget

@@ -34,6 +34,7 @@ func runCheck(e *env, args []string) int {
 	tier := f.String("tier", tierAll, "`TIER` of rules to check: all, or documented (the documented tier alone)")
 	out := f.String("out", defaultTraceDir, "`DIR` for the trace of a failing run")
 	scn := f.String("scenario", "", "comma-separated named `SCENARIOS` to restrict the battery to (default: all)")
+	shrink := f.Int("shrink", properties.DefaultCheckShrinkBudget, "shrink a failure with at most `N` runs and save the shrunk trace too (0: do not shrink; not with --impl all)")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -66,9 +67,13 @@ func runCheck(e *env, args []string) int {
 		}
 		opts = append(opts, properties.Scenarios(names...))
 	}
+	if *shrink < 0 {
+		return e.usageError("check", "--shrink must not be negative")
+	}
 	if *impl == "all" {
 		return checkAll(e, opts, documentedOnly)
 	}
+	opts = append(opts, properties.ShrinkBudget(*shrink))
 	entry, err := lookupImpl(*impl)
 	if err != nil {
 		return e.usageError("check", "%v", err)
@@ -98,7 +103,10 @@ func battery(entry impls.Entry, opts []properties.Option) (*properties.Report, e
 	if err != nil {
 		return nil, err
 	}
-	if rep.Trace != "" {
+	switch {
+	case rep.Shrunk != "":
+		rep.Replay = replayCommand(rep.Shrunk)
+	case rep.Trace != "":
 		rep.Replay = replayCommand(rep.Trace)
 	}
 	return rep, nil

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -142,44 +144,146 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 		return nil, err
 	}
 	rep := &Report{Impl: c.name, Scenarios: len(named)}
-	runner := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
-	for _, s := range named {
-		for _, spec := range c.plan() {
-			o, n, err := exploreFrom(runner, s, &spec, c.budget)
-			rep.Runs += n
-			if err != nil {
-				return rep, fmt.Errorf("clussim: %s under %s: %w", s.Name, spec, err)
-			}
-			if o == nil {
-				continue
-			}
-			rep.record(c, newAPI, o, spec, pathFor(s.Name+"-"+spec.Name))
-			return rep, nil
+	units := c.units(named, seeded)
+	results := runUnits(units, c.parallel, func() *Runner { return NewRunner(newAPI, c.maxSteps, c.documentedOnly) })
+	// Units run in any order, on any worker; the report is that of the
+	// sequential battery: every unit up to the first failing one, in plan
+	// order.
+	for u, res := range results {
+		rep.Runs += res.runs
+		rep.Generated += units[u].generated(res.runs)
+		if res.err != nil {
+			return rep, res.err
 		}
-	}
-	if !seeded {
-		return rep, nil
-	}
-	// Generated scenarios, one random schedule each.
-	lim := scenario.DefaultLimits()
-	for i := range c.generatedRuns() {
-		seed := c.seed + uint64(i)
-		s := scenario.Generate(seed, lim)
-		o, err := runner.Run(s, scheduler.NewRandom(seed))
-		rep.Runs++
-		rep.Generated++
-		if err != nil {
-			return rep, fmt.Errorf("clussim: generated scenario %d: %w", seed, err)
-		}
-		if o.Diverged != nil {
-			return rep, fmt.Errorf("clussim: generated scenario %d: %s", seed, o.Diverged.Message)
-		}
-		if o.Failed() {
-			rep.record(c, newAPI, o.Keep(), StrategySpec{Name: "random", Seed: seed}, pathFor(s.Name))
+		if res.failure != nil {
+			rep.record(c, newAPI, res.failure, res.spec, pathFor(res.what))
 			return rep, nil
 		}
 	}
 	return rep, nil
+}
+
+// generatedPerUnit is how many generated scenarios one unit of the battery
+// runs.
+const generatedPerUnit = 16
+
+// unit is one independent piece of the battery: a named scenario under one
+// strategy, or a range of generated scenarios. Its outcome depends only on
+// its own inputs, so units may run on any worker in any order.
+type unit struct {
+	named    *scenario.Scenario
+	spec     StrategySpec
+	budget   int
+	genFirst uint64 // generated units: seeds genFirst .. genFirst+genCount-1
+	genCount int
+}
+
+// generated counts the generated scenarios among runs runs of the unit.
+func (u unit) generated(runs int) int {
+	if u.named != nil {
+		return 0
+	}
+	return runs
+}
+
+type unitResult struct {
+	failure *Outcome
+	spec    StrategySpec
+	what    string // names the trace file
+	runs    int
+	err     error
+}
+
+// units lists the battery's units in plan order.
+func (c *config) units(named []scenario.Scenario, seeded bool) []unit {
+	var out []unit
+	for i := range named {
+		for _, spec := range c.plan() {
+			out = append(out, unit{named: &named[i], spec: spec, budget: c.budget})
+		}
+	}
+	if seeded {
+		total := c.generatedRuns()
+		for first := 0; first < total; first += generatedPerUnit {
+			out = append(out, unit{genFirst: c.seed + uint64(first), genCount: min(generatedPerUnit, total-first)})
+		}
+	}
+	return out
+}
+
+// run executes the unit on runner r.
+func (u unit) run(r *Runner) unitResult {
+	if u.named != nil {
+		spec := u.spec
+		o, n, err := exploreFrom(r, *u.named, &spec, u.budget)
+		if err != nil {
+			return unitResult{runs: n, err: fmt.Errorf("clussim: %s under %s: %w", u.named.Name, spec, err)}
+		}
+		return unitResult{failure: o, spec: spec, what: u.named.Name + "-" + spec.Name, runs: n}
+	}
+	lim := scenario.DefaultLimits()
+	for i := range u.genCount {
+		seed := u.genFirst + uint64(i)
+		s := scenario.Generate(seed, lim)
+		o, err := r.Run(s, scheduler.NewRandom(seed))
+		switch {
+		case err != nil:
+			return unitResult{runs: i + 1, err: fmt.Errorf("clussim: generated scenario %d: %w", seed, err)}
+		case o.Diverged != nil:
+			return unitResult{runs: i + 1, err: fmt.Errorf("clussim: generated scenario %d: %s", seed, o.Diverged.Message)}
+		case o.Failed():
+			return unitResult{failure: o.Keep(), spec: StrategySpec{Name: "random", Seed: seed}, what: s.Name, runs: i + 1}
+		}
+	}
+	return unitResult{runs: u.genCount}
+}
+
+// runUnits runs the units on up to workers goroutines, each with a runner of
+// its own, and returns their results up to and including the first unit (in
+// plan order) that failed or erred. A worker takes the next unit in plan
+// order and skips units after a known failure, so the units returned are
+// exactly those a sequential run would have run, with the same results.
+func runUnits(units []unit, workers int, newRunner func() *Runner) []unitResult {
+	results := make([]unitResult, len(units))
+	if workers <= 1 {
+		r := newRunner()
+		for u := range units {
+			results[u] = units[u].run(r)
+			if results[u].failure != nil || results[u].err != nil {
+				return results[:u+1]
+			}
+		}
+		return results
+	}
+	var next atomic.Int64
+	var stop atomic.Int64 // the lowest unit known to fail
+	stop.Store(int64(len(units)))
+	var wg sync.WaitGroup
+	for range min(workers, len(units)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := newRunner()
+			for {
+				u := next.Add(1) - 1
+				if u >= int64(len(units)) || u > stop.Load() {
+					return
+				}
+				res := units[u].run(r)
+				results[u] = res
+				if res.failure != nil || res.err != nil {
+					for {
+						old := stop.Load()
+						if u >= old || stop.CompareAndSwap(old, u) {
+							break
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return results[:min(stop.Load()+1, int64(len(units)))]
 }
 
 // record notes a failing run, saves its trace and, when asked to, shrinks

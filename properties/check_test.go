@@ -165,3 +165,31 @@ func TestRapidShrinksGenerated(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// TestParallelBatteryIsSequentialBattery: the report of a parallel battery
+// is exactly that of the sequential one, trace bytes included.
+func TestParallelBatteryIsSequentialBattery(t *testing.T) {
+	for _, name := range []string{"reference", "bug-check-then-set", "bug-multi-split-signal", "bug-ex-raw-wait"} {
+		e := mustImpl(name)
+		seqDir, parDir := t.TempDir(), t.TempDir()
+		seq, err1 := Battery(e.Name, e.New, Budget(40), TraceDir(seqDir))
+		par, err2 := Battery(e.Name, e.New, Budget(40), TraceDir(parDir), Parallel(4))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if seq.Runs != par.Runs || seq.Generated != par.Generated || (seq.Failure == nil) != (par.Failure == nil) {
+			t.Fatalf("%s: sequential %d runs (%v), parallel %d runs (%v)", name, seq.Runs, seq.Failure != nil, par.Runs, par.Failure != nil)
+		}
+		if seq.Failure == nil {
+			continue
+		}
+		if seq.Failure.First().Message != par.Failure.First().Message || seq.Strategy != par.Strategy {
+			t.Fatalf("%s: sequential and parallel found different failures:\n%s\n%s", name, seq, par)
+		}
+		a, _ := os.ReadFile(seq.Trace)
+		b, _ := os.ReadFile(par.Trace)
+		if len(a) == 0 || string(a) != string(b) {
+			t.Fatalf("%s: the traces differ", name)
+		}
+	}
+}

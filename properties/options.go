@@ -36,6 +36,7 @@ var (
 	flagSeed     = flag.Uint64("simrun.seed", uint64(envInt("SIMRUN_SEED", 0)), "clussim: first seed of the random and PCT strategies [SIMRUN_SEED]")
 	flagReplay   = flag.String("simrun.replay", os.Getenv("SIMRUN_REPLAY"), "clussim: replay this trace file instead of exploring [SIMRUN_REPLAY]")
 	flagTier     = flag.String("simrun.tier", os.Getenv("SIMRUN_TIER"), "clussim: \"documented\" checks the documented tier alone; default all [SIMRUN_TIER]")
+	flagParallel = flag.Int("simrun.parallel", envInt("SIMRUN_PARALLEL", 1), "clussim: goroutines the battery runs on (newAPI must then be safe to call concurrently) [SIMRUN_PARALLEL]")
 	flagTraceDir = flag.String("simrun.tracedir", os.Getenv("SIMRUN_TRACEDIR"), "clussim: directory for failing traces (default testdata/clussim) [SIMRUN_TRACEDIR]")
 )
 
@@ -58,6 +59,7 @@ type config struct {
 	scenariosSet   bool
 	testName       string // the test Check runs in; "" outside tests
 	shrink         int    // shrink budget for a battery failure; 0: no shrinking
+	parallel       int    // battery workers
 	generated      bool
 	traceDir       string
 	replay         string
@@ -102,6 +104,15 @@ func ShrinkBudget(runs int) Option { return func(c *config) { c.shrink = runs } 
 // DefaultCheckShrinkBudget is the shrink budget of Check.
 const DefaultCheckShrinkBudget = 400
 
+// Parallel runs the battery on n goroutines (each with its own simulator).
+// The result is the same as with one: units of work are independent and the
+// report is that of the first failing unit in plan order. With n > 1, newAPI
+// is called from several goroutines at once, so it must only build a fresh
+// value, and the implementation must keep no state outside the value it
+// builds (no package-level sim.Cell or sim.CriticalSection). Check runs on
+// one goroutine unless told otherwise (-simrun.parallel).
+func Parallel(n int) Option { return func(c *config) { c.parallel = n } }
+
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
 
@@ -121,7 +132,7 @@ func newConfig(name string, opts []Option) *config {
 func newTestConfig(name string, opts []Option) *config {
 	c := newConfig(name, nil)
 	c.shrink = DefaultCheckShrinkBudget
-	c.seed, c.replay = *flagSeed, *flagReplay
+	c.seed, c.replay, c.parallel = *flagSeed, *flagReplay, *flagParallel
 	if *flagBudget > 0 {
 		c.budget = *flagBudget
 	}

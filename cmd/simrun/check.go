@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ func runCheck(e *env, args []string) int {
 	tier := f.String("tier", tierAll, "`TIER` of rules to check: all, or documented (the documented tier alone)")
 	out := f.String("out", defaultTraceDir, "`DIR` for the trace of a failing run")
 	scn := f.String("scenario", "", "comma-separated named `SCENARIOS` to restrict the battery to (default: all)")
+	parallel := f.Int("parallel", runtime.GOMAXPROCS(0), "run the battery on `N` goroutines (the result does not depend on N)")
 	shrink := f.Int("shrink", properties.DefaultCheckShrinkBudget, "shrink a failure with at most `N` runs and save the shrunk trace too (0: do not shrink; not with --impl all)")
 	pos, code, ok := f.parse(args)
 	if !ok {
@@ -70,6 +72,10 @@ func runCheck(e *env, args []string) int {
 	if *shrink < 0 {
 		return e.usageError("check", "--shrink must not be negative")
 	}
+	if *parallel < 1 {
+		return e.usageError("check", "--parallel must be at least 1")
+	}
+	opts = append(opts, properties.Parallel(*parallel))
 	if *impl == "all" {
 		return checkAll(e, opts, documentedOnly)
 	}

@@ -215,7 +215,7 @@ func (c *config) units(named []scenario.Scenario, seeded bool) []unit {
 func (u unit) run(r *Runner) unitResult {
 	if u.named != nil {
 		spec := u.spec
-		o, n, err := exploreFrom(r, *u.named, &spec, u.budget)
+		o, n, err := explore(r, *u.named, &spec, u.budget)
 		if err != nil {
 			return unitResult{runs: n, err: fmt.Errorf("clussim: %s under %s: %w", u.named.Name, spec, err)}
 		}
@@ -312,16 +312,11 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 	}
 }
 
-// explore runs s under spec up to budget times and returns the first failing
-// outcome (kept), the number of runs, and an error for a run that says
-// nothing about the implementation.
-func explore(r *Runner, s scenario.Scenario, spec StrategySpec, budget int) (*Outcome, int, error) {
-	return exploreFrom(r, s, &spec, budget)
-}
-
-// exploreFrom is explore that records in spec the seed of a failing random
-// run.
-func exploreFrom(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*Outcome, int, error) {
+// explore runs s under spec up to budget times and returns the first
+// failing outcome (kept), the number of runs, and an error for a run that
+// says nothing about the implementation. It records in spec the seed of a
+// failing random run.
+func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*Outcome, int, error) {
 	strat, err := NewStrategy(*spec)
 	if err != nil {
 		return nil, 0, err
@@ -407,24 +402,7 @@ func replayCommand(name, path string) string {
 	return fmt.Sprintf("go test -run '^%s$' -simrun.replay=%s", regexp.QuoteMeta(name), path)
 }
 
-func otherRules(vs []Violation) string {
-	var rules []string
-	for _, v := range vs {
-		if !containsString(rules, v.Rule) {
-			rules = append(rules, v.Rule)
-		}
-	}
-	return strings.Join(rules, ", ")
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func otherRules(vs []Violation) string { return strings.Join(ruleIDs(vs), ", ") }
 
 // replayInTest replays the trace named by -simrun.replay against newAPI and
 // fails t with the verdict.

@@ -1,6 +1,8 @@
 package properties
 
 import (
+	"slices"
+
 	"github.com/anishathalye/porcupine"
 
 	"clussim/model"
@@ -78,14 +80,11 @@ func Operations(calls []sim.Call, events []scheduler.Event) []porcupine.Operatio
 	return ops
 }
 
+// dedupe returns ws without repeats, in first-seen order.
 func dedupe(ws []int) []int {
 	var out []int
 	for _, w := range ws {
-		seen := false
-		for _, o := range out {
-			seen = seen || o == w
-		}
-		if !seen {
+		if !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}

@@ -31,7 +31,7 @@ func TestKillSummary(t *testing.T) {
 			t.Errorf("MISSED: %s (breaks %v) passed %d runs", e.Name, e.Breaks, rep.Runs)
 			row += " MISSED"
 		default:
-			found := rulesOf(rep.Failure.Violations)
+			found := ruleIDs(rep.Failure.Violations)
 			if !slices.ContainsFunc(e.Breaks, func(r string) bool { return slices.Contains(found, r) }) {
 				t.Errorf("%s: expected one of %v, found %v:\n%s", e.Name, e.Breaks, found, rep)
 			}
@@ -41,14 +41,4 @@ func TestKillSummary(t *testing.T) {
 		rows = append(rows, row)
 	}
 	t.Logf("kill summary:\n%-30s %-8s %-22s %s\n%s", "implementation", "correct", "breaks", "result", strings.Join(rows, "\n"))
-}
-
-func rulesOf(vs []Violation) []string {
-	var out []string
-	for _, v := range vs {
-		if !slices.Contains(out, v.Rule) {
-			out = append(out, v.Rule)
-		}
-	}
-	return out
 }

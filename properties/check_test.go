@@ -162,10 +162,6 @@ func TestRapidShrinksGenerated(t *testing.T) {
 	t.Logf("shrunk to %s with %d decisions", tr.Scenario.String(), len(tr.Decisions))
 }
 
-func TestMain(m *testing.M) {
-	os.Exit(m.Run())
-}
-
 // TestParallelBatteryIsSequentialBattery: the report of a parallel battery
 // is exactly that of the sequential one, trace bytes included.
 func TestParallelBatteryIsSequentialBattery(t *testing.T) {

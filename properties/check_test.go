@@ -189,3 +189,18 @@ func TestParallelBatteryIsSequentialBattery(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentedOnlyCheck: an implementation whose only defect is a
+// safe-tier one (a plain read of the flag: RACE) passes Check with
+// DocumentedOnly and fails it without.
+func TestDocumentedOnlyCheck(t *testing.T) {
+	e := mustImpl("bug-plain-flag-load")
+	doc := runCheck(t, e.New, DocumentedOnly(), TraceDir(t.TempDir()), Budget(20))
+	if doc.failed {
+		t.Fatalf("a safe-tier defect failed the documented tier:\n%s", strings.Join(doc.errors, "\n"))
+	}
+	all := runCheck(t, e.New, TraceDir(t.TempDir()), Budget(20))
+	if !all.failed || !strings.Contains(strings.Join(all.errors, "\n"), "rule RACE (safe tier)") {
+		t.Fatalf("without DocumentedOnly the race must fail Check: %v", all.errors)
+	}
+}

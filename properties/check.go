@@ -101,6 +101,9 @@ type Report struct {
 // String renders the report: the verdict, the trace and the replay command.
 func (r *Report) String() string {
 	if r.Failure == nil {
+		if r.Generated == 0 {
+			return fmt.Sprintf("%s: %d named scenarios, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs)
+		}
 		return fmt.Sprintf("%s: %d named scenarios, %d generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Generated, r.Runs)
 	}
 	o := r.Failure

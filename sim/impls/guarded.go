@@ -124,13 +124,7 @@ func (g *Guarded) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32
 	g.mu.Enter(t)
 	g.finishLocked(t, w, hw, res == sim.WaitObject0)
 	g.mu.Leave(t)
-	switch res {
-	case sim.WaitObject0:
-		return sim.ErrorSuccess
-	case sim.WaitTimeout:
-		return sim.WaitTimeout
-	}
-	return t.GetLastError()
+	return exCode(t, res)
 }
 
 // WorkersTerminate is ClusWorkersTerminate.
@@ -139,10 +133,8 @@ func (g *Guarded) WorkersTerminate(t *sim.Thread, ws []*sim.ClusWorker, timeoutM
 	if len(ws) == 0 {
 		return sim.ErrorSuccess // P7
 	}
-	for _, w := range ws {
-		if w == nil {
-			return sim.ErrorInvalidParameter // P7: nothing touched.
-		}
+	if hasNull(ws) {
+		return sim.ErrorInvalidParameter // P7: nothing touched.
 	}
 	ws = distinct(ws)
 	var targets []*sim.ClusWorker

@@ -368,7 +368,19 @@ type multiRef struct {
 	self bool
 }
 
-// hasNull reports whether the array holds a NULL pointer.
+// exCode maps the result of a thread wait to TerminateEx's return code:
+// ERROR_SUCCESS, WAIT_TIMEOUT, or the wait's own error (D8).
+func exCode(t *sim.Thread, res uint32) uint32 {
+	switch res {
+	case sim.WaitObject0:
+		return sim.ErrorSuccess
+	case sim.WaitTimeout:
+		return sim.WaitTimeout
+	}
+	return t.GetLastError()
+}
+
+// hasNull reports whether the array holds a NULL pointer (P7).
 func hasNull(ws []*sim.ClusWorker) bool {
 	for _, w := range ws {
 		if w == nil {

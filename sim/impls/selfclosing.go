@@ -139,13 +139,7 @@ func (s *SelfClosing) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs ui
 	s.mu.Enter(t)
 	s.handles.release(t, hw)
 	s.mu.Leave(t)
-	switch res {
-	case sim.WaitObject0:
-		return sim.ErrorSuccess
-	case sim.WaitTimeout:
-		return sim.WaitTimeout
-	}
-	return t.GetLastError()
+	return exCode(t, res)
 }
 
 // WorkersTerminate is ClusWorkersTerminate.
@@ -154,10 +148,8 @@ func (s *SelfClosing) WorkersTerminate(t *sim.Thread, ws []*sim.ClusWorker, time
 	if len(ws) == 0 {
 		return sim.ErrorSuccess // P7
 	}
-	for _, w := range ws {
-		if w == nil {
-			return sim.ErrorInvalidParameter // P7: nothing touched.
-		}
+	if hasNull(ws) {
+		return sim.ErrorInvalidParameter // P7: nothing touched.
 	}
 	ws = distinct(ws)
 	var holds []heldWait

@@ -539,6 +539,7 @@ func (a *analysis) checkLeaks() []Violation {
 // any of them can see the flag, and a NULL entry touches nothing.
 func (a *analysis) checkSignalAll() []Violation {
 	var vs []Violation
+	checks := a.callsOf(sim.CallCheckTerminate)
 	for _, c := range a.callsOf(sim.CallWorkersTerminate) {
 		end := a.end(c)
 		if slices.Contains(c.Workers, -1) {
@@ -578,7 +579,7 @@ func (a *analysis) checkSignalAll() []Violation {
 			if raised < 0 {
 				continue
 			}
-			for _, chk := range a.callsOf(sim.CallCheckTerminate) {
+			for _, chk := range checks {
 				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > raised && chk.Result != 0 &&
 					(firstTrue == nil || chk.ReturnTick < firstTrue.ReturnTick) {
 					firstTrue = chk
@@ -598,7 +599,7 @@ func (a *analysis) checkSignalAll() []Violation {
 			if inc == nil || inc.start < 0 || inc.start > c.CallTick {
 				continue
 			}
-			for _, chk := range a.callsOf(sim.CallCheckTerminate) {
+			for _, chk := range checks {
 				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > firstTrue.ReturnTick && chk.Result == 0 &&
 					a.incarnationAt(w, chk.CallTick) == inc {
 					vs = append(vs, newViolation("P7", chk.ReturnTick, chk.ReturnStep, []scheduler.ThreadID{c.Thread, firstTrue.Thread, chk.Thread},
@@ -617,6 +618,7 @@ func (a *analysis) checkSignalAll() []Violation {
 // returns at once.
 func (a *analysis) checkCreateFailure() []Violation {
 	var vs []Violation
+	starts := a.callsOf(sim.CallStart)
 	for w := range a.workers {
 		for i, c := range a.creates[w] {
 			if !c.Returned {
@@ -631,7 +633,7 @@ func (a *analysis) checkCreateFailure() []Violation {
 					vs = append(vs, newViolation("P9", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 						"%s failed with %s but left hThread = %v; a failed Create must leave it NULL", describe(c), sim.ErrorName(c.Result), c.HThread))
 				}
-				for _, s := range a.callsOf(sim.CallStart) {
+				for _, s := range starts {
 					if s.Worker == w && s.CallTick > c.CallTick && s.CallTick < next {
 						vs = append(vs, newViolation("P9", s.CallTick, s.CallStep, []scheduler.ThreadID{c.Thread, s.Thread},
 							"%s failed with %s, yet the routine started on T%d at step %d", describe(c), sim.ErrorName(c.Result), s.Thread, s.CallStep))
@@ -642,7 +644,7 @@ func (a *analysis) checkCreateFailure() []Violation {
 			}
 			if a.res.Failure == nil {
 				started := false
-				for _, s := range a.callsOf(sim.CallStart) {
+				for _, s := range starts {
 					started = started || (s.Worker == w && s.CallTick > c.CallTick && s.CallTick < next)
 				}
 				if !started {

@@ -1,4 +1,4 @@
-module clussim
+module github.com/clussim/clussim
 
 go 1.26
 

@@ -3,7 +3,7 @@ package model_test
 import (
 	"fmt"
 
-	"clussim/model"
+	"github.com/clussim/clussim/model"
 
 	"github.com/anishathalye/porcupine"
 )

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // Tuning numbers of the checks.

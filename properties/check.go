@@ -12,10 +12,10 @@ import (
 
 	"pgregory.net/rapid"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
-	"clussim/traces"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // Check runs the conformance battery against an implementation. newAPI is

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/sim"
-	"clussim/traces"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/traces"
 )
 
 // fakeTB stands in for *testing.T so a test can watch Check fail.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"clussim/model"
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // Analyze checks one run: its kernel result, its history and the number of

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // Each inline implementation below is Reference with one method replaced by

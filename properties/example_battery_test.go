@@ -5,9 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"clussim/properties"
-	"clussim/sim"
-	"clussim/sim/impls"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/impls"
 )
 
 // An implementer's whole test file is

@@ -5,9 +5,9 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"clussim/model"
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // Operations turns a run's history into porcupine operations over the

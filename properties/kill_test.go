@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/sim/impls"
+	"github.com/clussim/clussim/sim/impls"
 )
 
 // TestKillSummary runs the battery on every built-in implementation: each

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // Outcome is one checked run: what ran, what happened, and the verdict.

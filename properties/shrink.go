@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
-	"clussim/traces"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // Tuning numbers of Shrink.

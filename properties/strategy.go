@@ -7,7 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // StrategySpec names a strategy and its parameters, as traces record it and

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/traces"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/traces"
 )
 
 // Trace records o as a trace file for implementation impl, found by spec.

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"clussim/model"
-	"clussim/scheduler"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // A Violation is one broken rule in one run. Its message is deterministic

@@ -7,10 +7,10 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
-	"clussim/model"
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/traces"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/traces"
 )
 
 // Colours and row names of the annotations Visualize adds.

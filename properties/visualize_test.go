@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
-	"clussim/traces"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 func TestVisualizeFailingRun(t *testing.T) {

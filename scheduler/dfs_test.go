@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // interleavings enumerates, independently of the engine, every order in

@@ -3,7 +3,7 @@ package scheduler_test
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // lostUpdate returns a program in which two tasks increment a counter

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // This file holds the PCT tests and the helpers the PCT and DFS tests share.

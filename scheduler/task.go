@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"clussim/scheduler/internal/goid"
+	"github.com/clussim/clussim/scheduler/internal/goid"
 )
 
 // A Waiter is the condition a blocked task waits for.

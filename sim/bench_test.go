@@ -4,7 +4,7 @@ import (
 	"iter"
 	"testing"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // benchStepsPerRun is how many steps one benchmark run takes before a fresh

@@ -3,8 +3,8 @@ package sim_test
 import (
 	"fmt"
 
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // A simulated program is plain Go against the kernel calls of *sim.Thread.

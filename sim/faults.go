@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // FaultKind classifies a kernel fault: a misuse of the simulated kernel that

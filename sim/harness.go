@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // CallKind names a CLUS_WORKER function in a history.

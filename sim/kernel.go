@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // Config sets up the simulated machine of a run. The zero value is a

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // run executes main under seed 1 and fails the test on an engine failure.

@@ -1,6 +1,6 @@
 package sim
 
-import "clussim/scheduler"
+import "github.com/clussim/clussim/scheduler"
 
 // opCode indexes the kernel's interned operation names.
 type opCode uint8

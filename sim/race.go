@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // maxRaces bounds the races one run records; the first is what matters.

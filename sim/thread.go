@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // threadIDBase is the id of the first simulated thread; ids go up in fours,

@@ -3,8 +3,8 @@ package traces
 import (
 	"fmt"
 
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // Check reports the first inconsistency in t, wrapping ErrFormat.

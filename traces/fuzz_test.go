@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/traces"
+	"github.com/clussim/clussim/traces"
 )
 
 // corpusDir holds the committed seed corpus of FuzzDecode.

@@ -38,9 +38,9 @@ import (
 	"io"
 	"os"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // Format is the value of every trace's "format" member.

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/properties"
-	"clussim/scheduler"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
-	"clussim/traces"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // record runs one named scenario against a built-in implementation under a

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // Defaults of the timeline view.

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"clussim/model"
-	"clussim/properties"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 const checkAbout = `

@@ -10,11 +10,11 @@ import (
 	"regexp"
 	"strings"
 
-	"clussim/model"
-	"clussim/properties"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
-	"clussim/traces"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // Defaults shared by several commands.

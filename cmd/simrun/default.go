@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"clussim/model"
-	"clussim/properties"
-	"clussim/scheduler"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // The default run checks one implementation that must pass and the

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"clussim/model"
-	"clussim/properties"
-	"clussim/scheduler"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 const exploreAbout = `

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
-	"clussim/properties"
-	"clussim/traces"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/traces"
 )
 
 const replayAbout = `

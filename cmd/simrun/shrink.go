@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"clussim/model"
-	"clussim/properties"
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/properties"
 )
 
 // ruleNames lists the IDs of the rule table.

@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"clussim/properties"
-	"clussim/traces"
+	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/traces"
 )
 
 const viewAbout = `

@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // This file holds the buggy variants of Create and CheckTerminate. Each is
 // [Reference] with one method rewritten with one mistake, marked "BUG:".

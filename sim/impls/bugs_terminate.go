@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // This file holds the buggy variants of ClusWorkerTerminate. Each is
 // [Reference] with its Terminate rewritten with one mistake, marked "BUG:".

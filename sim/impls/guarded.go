@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // Guarded is a correct implementation built around one critical section
 // that the implementation value owns: every access to a struct member, by

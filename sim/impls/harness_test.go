@@ -3,8 +3,8 @@ package impls
 import (
 	"fmt"
 
-	"clussim/scheduler"
-	"clussim/sim"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // This file is a small local test harness: hand-written scenario programs,

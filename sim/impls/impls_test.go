@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // Seed budgets. Random(seed) for seed in [0, budget).

@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // Literal is the documented logic written the way it historically was:
 // plain reads and writes of the two members, no interlocked operation, no

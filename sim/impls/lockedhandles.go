@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // lockedHandles is the handle bookkeeping of the lock-based designs
 // ([Guarded], [SelfClosing]): every method must be called while holding the

@@ -3,7 +3,7 @@ package impls
 import (
 	"fmt"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // The programs. Each lists the checks, beyond the generic ones, that a

@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // Reference is the implementation the spec points at: correct under the
 // documented tier (D1-D10, S1-S2) and the safe tier (P1-P9).

@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // Entry describes one implementation in the catalogue.
 type Entry struct {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/model"
+	"github.com/clussim/clussim/model"
 )
 
 func TestRegistry(t *testing.T) {

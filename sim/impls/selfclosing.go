@@ -1,6 +1,6 @@
 package impls
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // SelfClosing is a correct implementation in which the worker thread owns
 // its handle: a wrapper around the start routine clears hThread and closes

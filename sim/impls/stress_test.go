@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
+	"github.com/clussim/clussim/scheduler"
 )
 
 // The tests in this file are opt-in (CLUSSIM_STRESS=1): they run the

@@ -3,7 +3,7 @@ package scenario
 import (
 	"slices"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // The predicates below decide the preconditions; Validate checks them and

@@ -3,9 +3,9 @@ package scenario_test
 import (
 	"fmt"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // Example runs the "join" scenario once against an implementation and

@@ -6,7 +6,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // Tuning numbers of the generators.

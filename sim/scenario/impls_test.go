@@ -3,10 +3,10 @@ package scenario_test
 import (
 	"testing"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/impls"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/impls"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // The correct implementations of package impls (the reference and its

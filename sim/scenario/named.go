@@ -1,6 +1,6 @@
 package scenario
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // Named returns the named scenarios in a stable order. The slice and
 // everything in it are fresh on every call, so callers may modify them.

@@ -3,7 +3,7 @@ package scenario
 import (
 	"fmt"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // startParam is the lpParameter a cycle's Create passes; the start routine

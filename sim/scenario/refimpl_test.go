@@ -1,6 +1,6 @@
 package scenario_test
 
-import "clussim/sim"
+import "github.com/clussim/clussim/sim"
 
 // pollMs is how long the fallback wait sleeps between looks when
 // DuplicateHandle failed.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 // seedsPerNamed is how many schedules each named scenario runs under each

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // Hard limits of a valid scenario. They keep a scenario runnable, not small;

@@ -9,9 +9,9 @@ import (
 
 	"pgregory.net/rapid"
 
-	"clussim/scheduler"
-	"clussim/sim"
-	"clussim/sim/scenario"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/scenario"
 )
 
 func TestNamedAreValidAndFresh(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"clussim/sim"
+	"github.com/clussim/clussim/sim"
 )
 
 // String describes the scenario on one line, for example

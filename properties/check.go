@@ -35,6 +35,10 @@ func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
 // check is Check over rapid's TB interface, so that tests can watch it fail.
 func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 	t.Helper()
+	if newAPI == nil {
+		t.Fatalf("%v: Check needs the function that builds the implementation, got nil", ErrNewAPI)
+		return
+	}
 	c := newTestConfig(t.Name(), opts)
 	c.testName = t.Name()
 	if c.replay != "" {
@@ -399,10 +403,17 @@ func writeTrace(tr *traces.Trace, path string) error {
 // replayCommand is the one command that replays a trace saved for the test
 // or implementation called name.
 func replayCommand(name, path string) string {
-	if i := strings.IndexByte(name, '/'); i >= 0 {
-		name = name[:i]
+	return fmt.Sprintf("go test -run '%s' -simrun.replay=%s", runPattern(name), path)
+}
+
+// runPattern is the -run pattern that selects exactly the test or subtest
+// called name: one anchored, quoted element per level.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 	}
-	return fmt.Sprintf("go test -run '^%s$' -simrun.replay=%s", regexp.QuoteMeta(name), path)
+	return strings.Join(parts, "/")
 }
 
 func otherRules(vs []Violation) string { return strings.Join(ruleIDs(vs), ", ") }

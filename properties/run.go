@@ -1,7 +1,9 @@
 package properties
 
 import (
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/clussim/clussim/scheduler"
@@ -82,14 +84,35 @@ func NewRunner(newAPI func() sim.WorkerAPI, maxSteps int64, documentedOnly bool)
 	return &Runner{newAPI: newAPI, maxSteps: maxSteps, documentedOnly: documentedOnly}
 }
 
+// ErrNewAPI is wrapped by the error of a run whose implementation could not
+// be built: newAPI is nil, panicked, or returned nil.
+var ErrNewAPI = errors.New("clussim: cannot build the implementation")
+
+// build calls newAPI, turning a panic or a nil result into an error so
+// that a broken constructor fails one test instead of the test binary.
+func (r *Runner) build() (api sim.WorkerAPI, err error) {
+	if r.newAPI == nil {
+		return nil, fmt.Errorf("%w: newAPI is nil", ErrNewAPI)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			api, err = nil, fmt.Errorf("%w: newAPI panicked: %v\n%s", ErrNewAPI, p, debug.Stack())
+		}
+	}()
+	if api = r.newAPI(); api == nil {
+		return nil, fmt.Errorf("%w: newAPI returned a nil sim.WorkerAPI", ErrNewAPI)
+	}
+	return api, nil
+}
+
 // Run executes scenario s under strategy strat and checks the run.
 func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	api := r.newAPI()
-	if api == nil {
-		return nil, fmt.Errorf("clussim: newAPI returned a nil sim.WorkerAPI")
+	api, err := r.build()
+	if err != nil {
+		return nil, err
 	}
 	i := 0
 	if s.Faults {

@@ -46,38 +46,64 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 
 // Replay re-executes the run a trace records, against the implementation
 // newAPI builds, and checks that it reproduces the recorded log and history
-// exactly. The error says at which tick and step the run diverged; the
-// outcome is returned as far as it got.
+// exactly. The error wraps [scheduler.ErrDiverged] and says at which tick
+// and step the run first differs from the recording; the outcome is
+// returned as far as it got.
+//
+// The work is bounded by the trace itself, not by the numbers it claims: a
+// faithful replay takes exactly the recorded steps, and every step logs an
+// event, so the run is stopped once it has taken as many steps as the
+// recording has events (or at the recorded step bound, when that is lower).
 func Replay(tr *traces.Trace, newAPI func() sim.WorkerAPI) (*Outcome, error) {
 	documentedOnly := tr.Config.Tier == "documented"
-	r := NewRunner(newAPI, tr.Config.MaxSteps, documentedOnly)
-	o, err := r.Run(tr.Scenario, scheduler.NewReplay(tr.SchedulerDecisions()))
+	r := NewRunner(newAPI, replayStepBound(tr), documentedOnly)
+	strat := scheduler.NewReplay(tr.SchedulerDecisions())
+	o, err := r.Run(tr.Scenario, strat)
 	if err != nil {
 		return nil, err
 	}
-	if o.Diverged != nil {
-		return o, fmt.Errorf("clussim: replay diverged: %s", o.Diverged.Message)
-	}
 	got := traces.FromEvents(o.Result.Result)
-	for i := range max(len(got), len(tr.Events)) {
-		switch {
-		case i >= len(got):
-			return o, fmt.Errorf("clussim: replay diverged: the run ended at tick %d but the trace goes on to tick %d (%s)",
-				i, len(tr.Events)-1, eventString(tr.Events[i]))
-		case i >= len(tr.Events):
-			return o, fmt.Errorf("clussim: replay diverged: the trace ends at tick %d but the run goes on (%s)", i, eventString(got[i]))
-		case got[i] != tr.Events[i]:
-			return o, fmt.Errorf("clussim: replay diverged at tick %d (step %d): the trace has %s, the run did %s",
-				i, tr.Events[i].Step, eventString(tr.Events[i]), eventString(got[i]))
+	for i := range min(len(got), len(tr.Events)) {
+		if got[i] != tr.Events[i] {
+			return o, fmt.Errorf("clussim: %w at tick %d (step %d): the trace has %s, the run did %s",
+				scheduler.ErrDiverged, i, tr.Events[i].Step, eventString(tr.Events[i]), eventString(got[i]))
 		}
+	}
+	// The logs agree as far as both go.
+	if o.Diverged != nil {
+		if err := strat.Err(); err != nil {
+			return o, fmt.Errorf("clussim: %w", err)
+		}
+		return o, fmt.Errorf("clussim: %w: %s", scheduler.ErrDiverged, o.Diverged.Message)
+	}
+	switch {
+	case len(got) < len(tr.Events):
+		return o, fmt.Errorf("clussim: %w: the run ended at tick %d but the trace goes on to tick %d (%s)",
+			scheduler.ErrDiverged, len(got), len(tr.Events)-1, eventString(tr.Events[len(got)]))
+	case len(got) > len(tr.Events):
+		return o, fmt.Errorf("clussim: %w: the trace ends at tick %d but the run goes on (%s)",
+			scheduler.ErrDiverged, len(tr.Events), eventString(got[len(tr.Events)]))
 	}
 	calls := traces.FromCalls(o.Calls)
 	if !slices.EqualFunc(calls, tr.Calls, func(a, b traces.Call) bool {
 		return a.ID == b.ID && a.Kind == b.Kind && a.Result == b.Result && a.CallTick == b.CallTick && a.ReturnTick == b.ReturnTick
 	}) {
-		return o, fmt.Errorf("clussim: replay diverged: the same log gave a different history")
+		return o, fmt.Errorf("clussim: %w: the same log gave a different history", scheduler.ErrDiverged)
 	}
 	return o, nil
+}
+
+// replayStepBound is the step bound of a replay of tr: the recorded bound,
+// lowered to the number of recorded events. A replay that follows the
+// recording never needs more; one that does not is stopped there, so a
+// forged trace claiming a huge bound over a short log costs no more than
+// its log.
+func replayStepBound(tr *traces.Trace) int64 {
+	bound := tr.Config.MaxSteps
+	if bound <= 0 {
+		bound = DefaultMaxSteps
+	}
+	return max(1, min(bound, int64(len(tr.Events))))
 }
 
 func eventString(e traces.Event) string {

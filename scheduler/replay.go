@@ -23,6 +23,19 @@ type Replay struct {
 	decisions []Decision
 	pos       int
 	lenient   bool
+	err       error // the first divergence, for Err
+}
+
+// Err returns the first divergence a strict replay reported (it wraps
+// [ErrDiverged]), or nil when the run followed the recording so far.
+func (r *Replay) Err() error { return r.err }
+
+// diverged records err as the replay's first divergence and returns it.
+func (r *Replay) diverged(err error) error {
+	if r.err == nil {
+		r.err = err
+	}
+	return err
 }
 
 // NewReplay returns a strict replay of decisions.
@@ -37,14 +50,14 @@ func NewLenientReplay(decisions []Decision) *Replay {
 
 func (r *Replay) take(kind DecisionKind, step int64) (Decision, error) {
 	if r.pos >= len(r.decisions) {
-		return Decision{}, fmt.Errorf("%w at step %d: the run needs a %s decision but the recording has only %d",
-			ErrDiverged, step, kind, len(r.decisions))
+		return Decision{}, r.diverged(fmt.Errorf("%w at step %d: the run needs a %s decision but the recording has only %d",
+			ErrDiverged, step, kind, len(r.decisions)))
 	}
 	d := r.decisions[r.pos]
 	r.pos++
 	if d.Kind != kind || d.Step != step {
-		return d, fmt.Errorf("%w at step %d: the run needs a %s decision here but decision %d of the recording is a %s decision at step %d",
-			ErrDiverged, step, kind, r.pos-1, d.Kind, d.Step)
+		return d, r.diverged(fmt.Errorf("%w at step %d: the run needs a %s decision here but decision %d of the recording is a %s decision at step %d",
+			ErrDiverged, step, kind, r.pos-1, d.Kind, d.Step))
 	}
 	return d, nil
 }
@@ -63,8 +76,8 @@ func (r *Replay) NextThread(enabled []ThreadID, current int, step int64) (int, e
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("%w at step %d: the recording runs T%d but the enabled threads are %v",
-		ErrDiverged, step, d.Value, enabled)
+	return 0, r.diverged(fmt.Errorf("%w at step %d: the recording runs T%d but the enabled threads are %v",
+		ErrDiverged, step, d.Value, enabled))
 }
 
 func (r *Replay) lenientThread(enabled []ThreadID, current int, step int64) int {
@@ -106,8 +119,8 @@ func (r *Replay) NextValue(thread ThreadID, n int, step int64) (int, error) {
 		return 0, err
 	}
 	if d.Value < 0 || d.Value >= int64(n) {
-		return 0, fmt.Errorf("%w at step %d: the recording chooses value %d but T%d's decision has %d outcomes",
-			ErrDiverged, step, d.Value, thread, n)
+		return 0, r.diverged(fmt.Errorf("%w at step %d: the recording chooses value %d but T%d's decision has %d outcomes",
+			ErrDiverged, step, d.Value, thread, n))
 	}
 	return int(d.Value), nil
 }
@@ -118,6 +131,6 @@ func (r *Replay) Finish(steps int64) error {
 	if r.lenient || r.pos == len(r.decisions) {
 		return nil
 	}
-	return fmt.Errorf("%w: the run ended at step %d with %d of %d recorded decisions unused",
-		ErrDiverged, steps, len(r.decisions)-r.pos, len(r.decisions))
+	return r.diverged(fmt.Errorf("%w: the run ended at step %d with %d of %d recorded decisions unused",
+		ErrDiverged, steps, len(r.decisions)-r.pos, len(r.decisions)))
 }

@@ -12,6 +12,8 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/clussim/clussim/internal/names"
+	"github.com/clussim/clussim/internal/shell"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
@@ -43,6 +45,10 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 	c.testName = t.Name()
 	if c.replay != "" {
 		replayInTest(t, c, newAPI)
+		return
+	}
+	if c.shrinkFile != "" {
+		shrinkInTest(t, c, newAPI)
 		return
 	}
 	// Generated scenarios come from rapid below, which can shrink them.
@@ -116,7 +122,11 @@ func (r *Report) String() string {
 	fmt.Fprintf(&b, "clussim: %s breaks rule %s (%s tier) in scenario %s under %s, step %d:\n  %s\n",
 		r.Impl, v.Rule, v.Tier, o.Scenario.Name, r.Strategy, v.Step, v.Message)
 	if len(o.Violations) > 1 {
-		fmt.Fprintf(&b, "  (%d more violations in this run: %s)\n", len(o.Violations)-1, otherRules(o.Violations[1:]))
+		more := "violations"
+		if len(o.Violations) == 2 {
+			more = "violation"
+		}
+		fmt.Fprintf(&b, "  (%d more %s in this run: %s)\n", len(o.Violations)-1, more, otherRules(o.Violations[1:]))
 	}
 	if r.Trace != "" {
 		fmt.Fprintf(&b, "trace: %s\n", r.Trace)
@@ -380,7 +390,7 @@ func (c *config) namedScenarios() ([]scenario.Scenario, error) {
 	for _, n := range c.scenarios {
 		s, ok := scenario.Lookup(n)
 		if !ok {
-			return nil, fmt.Errorf("clussim: unknown scenario %q (valid: %s)", n, strings.Join(scenario.Names(), ", "))
+			return nil, fmt.Errorf("clussim: %s", names.Unknown("scenario", n, scenario.Names()))
 		}
 		out = append(out, s)
 	}
@@ -402,8 +412,19 @@ func writeTrace(tr *traces.Trace, path string) error {
 
 // replayCommand is the one command that replays a trace saved for the test
 // or implementation called name.
-func replayCommand(name, path string) string {
-	return fmt.Sprintf("go test -run '%s' -simrun.replay=%s", runPattern(name), path)
+func replayCommand(name, path string) string { return ReplayCommand(name, path) }
+
+// ReplayCommand is the go test command that replays, in the test (or
+// subtest) called test, the trace at path: what Check prints for a failure.
+// Run it in the package that holds the test.
+func ReplayCommand(test, path string) string {
+	return fmt.Sprintf("go test -run %s -simrun.replay=%s", shell.Quote(runPattern(test)), shell.Quote(path))
+}
+
+// ShrinkCommand is the go test command that shrinks, in the test called
+// test, the failing trace at path (see [ShrinkFile]).
+func ShrinkCommand(test, path string) string {
+	return fmt.Sprintf("go test -run %s -simrun.shrink=%s", shell.Quote(runPattern(test)), shell.Quote(path))
 }
 
 // runPattern is the -run pattern that selects exactly the test or subtest
@@ -417,6 +438,27 @@ func runPattern(name string) string {
 }
 
 func otherRules(vs []Violation) string { return strings.Join(ruleIDs(vs), ", ") }
+
+// shrinkInTest shrinks the trace named by -simrun.shrink against newAPI,
+// saves the result beside it and fails t with the shrunk run's verdict.
+func shrinkInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
+	t.Helper()
+	tr, err := traces.ReadFile(c.shrinkFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, st, err := Shrink(tr, newAPI, DefaultShrinkBudget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.TrimSuffix(c.shrinkFile, ".json") + shrunkSuffix + ".json"
+	if err := writeTrace(small, out); err != nil {
+		t.Fatalf("clussim: %s: %v", c.shrinkFile, err)
+	}
+	t.Fatalf("clussim: %s breaks rule %s (%s tier); shrunk %s in %d runs:\n  %d -> %d decisions, %d -> %d preemptions, %d -> %d threads\nshrunk: %s\nreplay: %s",
+		tr.Impl, small.Verdict.Rule, small.Verdict.Tier, c.shrinkFile, st.Runs, st.Before.Decisions, st.After.Decisions,
+		st.Before.Preemptions, st.After.Preemptions, st.Before.Threads, st.After.Threads, out, replayCommand(c.testName, out))
+}
 
 // replayInTest replays the trace named by -simrun.replay against newAPI and
 // fails t with the verdict.

@@ -2,12 +2,14 @@ package properties
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // A broken constructor fails the one test that uses it, with a message
@@ -52,4 +54,49 @@ func TestReplayCommandSelectsTheSubtest(t *testing.T) {
 			t.Errorf("replayCommand(%q) = %s, want %s", tc.name, got, tc.want)
 		}
 	}
+}
+
+// ShrinkFile (-simrun.shrink) shrinks a saved trace of the user's own
+// implementation from go test, saves it beside the input and fails with the
+// command that replays the result.
+func TestCheckShrinkFile(t *testing.T) {
+	dir := t.TempDir()
+	impl := mustImpl("bug-early-return").New
+	tr := failingRun(t, impl, dir)
+	small := filepath.Join(dir, "in.json")
+	if err := tr.WriteFile(small); err != nil {
+		t.Fatal(err)
+	}
+	f := runCheck(t, impl, ShrinkFile(small))
+	msg := strings.Join(f.errors, "\n")
+	out := filepath.Join(dir, "in-shrunk.json")
+	if !f.failed || !strings.Contains(msg, "shrunk: "+out) || !strings.Contains(msg, "-simrun.replay="+out) {
+		t.Fatalf("want a failure naming the shrunk trace %s, got:\n%s", out, msg)
+	}
+	got, err := traces.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Verdict.Rule != tr.Verdict.Rule || len(got.Decisions) > len(tr.Decisions) {
+		t.Fatalf("shrunk trace breaks %s with %d decisions; the input broke %s with %d",
+			got.Verdict.Rule, len(got.Decisions), tr.Verdict.Rule, len(tr.Decisions))
+	}
+	if _, err := Replay(got, impl); err != nil {
+		t.Fatalf("the shrunk trace does not replay: %v", err)
+	}
+}
+
+// failingRun returns the trace of the first failing run the battery finds
+// for newAPI.
+func failingRun(t *testing.T, newAPI func() sim.WorkerAPI, dir string) *traces.Trace {
+	t.Helper()
+	rep, err := Battery("TestFake", newAPI, TraceDir(dir))
+	if err != nil || rep.Failure == nil {
+		t.Fatalf("want a failing battery, got %v, %v", rep, err)
+	}
+	tr, err := traces.ReadFile(rep.Trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }

@@ -35,6 +35,7 @@ var (
 	flagBudget   = flag.Int("simrun.budget", envInt("SIMRUN_BUDGET", 0), "clussim: runs per strategy per named scenario (0: default) [SIMRUN_BUDGET]")
 	flagSeed     = flag.Uint64("simrun.seed", uint64(envInt("SIMRUN_SEED", 0)), "clussim: first seed of the random and PCT strategies [SIMRUN_SEED]")
 	flagReplay   = flag.String("simrun.replay", os.Getenv("SIMRUN_REPLAY"), "clussim: replay this trace file instead of exploring [SIMRUN_REPLAY]")
+	flagShrink   = flag.String("simrun.shrink", os.Getenv("SIMRUN_SHRINK"), "clussim: shrink this failing trace file (saved beside it with -shrunk) instead of exploring [SIMRUN_SHRINK]")
 	flagTier     = flag.String("simrun.tier", os.Getenv("SIMRUN_TIER"), "clussim: \"documented\" checks the documented tier alone; default all [SIMRUN_TIER]")
 	flagParallel = flag.Int("simrun.parallel", envInt("SIMRUN_PARALLEL", 1), "clussim: goroutines the battery runs on (newAPI must then be safe to call concurrently) [SIMRUN_PARALLEL]")
 	flagTraceDir = flag.String("simrun.tracedir", os.Getenv("SIMRUN_TRACEDIR"), "clussim: directory for failing traces (default testdata/clussim) [SIMRUN_TRACEDIR]")
@@ -63,6 +64,7 @@ type config struct {
 	generated      bool
 	traceDir       string
 	replay         string
+	shrinkFile     string
 	maxSteps       int64
 }
 
@@ -116,6 +118,12 @@ func Parallel(n int) Option { return func(c *config) { c.parallel = n } }
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }
 
+// ShrinkFile shrinks one failing trace instead of exploring: Check replays
+// it, shrinks it with up to DefaultShrinkBudget runs, saves the result
+// beside it (NAME-shrunk.json) and fails the test with the shrunk run's
+// verdict and the command that replays it.
+func ShrinkFile(path string) Option { return func(c *config) { c.shrinkFile = path } }
+
 // newConfig applies opts to the defaults. name is the default
 // implementation name for traces.
 func newConfig(name string, opts []Option) *config {
@@ -132,7 +140,7 @@ func newConfig(name string, opts []Option) *config {
 func newTestConfig(name string, opts []Option) *config {
 	c := newConfig(name, nil)
 	c.shrink = DefaultCheckShrinkBudget
-	c.seed, c.replay, c.parallel = *flagSeed, *flagReplay, *flagParallel
+	c.seed, c.replay, c.shrinkFile, c.parallel = *flagSeed, *flagReplay, *flagShrink, *flagParallel
 	if *flagBudget > 0 {
 		c.budget = *flagBudget
 	}

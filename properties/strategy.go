@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/scheduler"
 )
 
@@ -64,7 +65,7 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 			spec.Depth = n
 		}
 	default:
-		return spec, fmt.Errorf("clussim: unknown strategy %q (valid: %s)", name, strings.Join(StrategyNames(), ", "))
+		return spec, fmt.Errorf("clussim: %s", names.Unknown("strategy", name, StrategyNames()))
 	}
 	return spec, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/sim/impls"
@@ -59,15 +60,15 @@ func runCheck(e *env, args []string) int {
 		opts = append(opts, properties.DocumentedOnly())
 	}
 	if *scn != "" {
-		var names []string
+		var chosen []string
 		for _, n := range strings.Split(*scn, ",") {
 			n = strings.TrimSpace(n)
 			if _, err := lookupScenario(n); err != nil || strings.HasPrefix(n, generatedPrefix) {
-				return e.usageError("check", "unknown named scenario %q (valid: %s)", n, strings.Join(scenario.Names(), ", "))
+				return e.usageError("check", "%s", names.Unknown("named scenario", n, scenario.Names()))
 			}
-			names = append(names, n)
+			chosen = append(chosen, n)
 		}
-		opts = append(opts, properties.Scenarios(names...))
+		opts = append(opts, properties.Scenarios(chosen...))
 	}
 	if *shrink < 0 {
 		return e.usageError("check", "--shrink must not be negative")
@@ -77,6 +78,9 @@ func runCheck(e *env, args []string) int {
 	}
 	opts = append(opts, properties.Parallel(*parallel))
 	if *impl == "all" {
+		if f.isSet("shrink") {
+			return e.usageError("check", "--shrink shrinks the failure of one implementation; it does not go with --impl all")
+		}
 		return checkAll(e, opts, documentedOnly)
 	}
 	opts = append(opts, properties.ShrinkBudget(*shrink))

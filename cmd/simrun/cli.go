@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/clussim/clussim/internal/names"
+	"github.com/clussim/clussim/internal/shell"
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/sim/impls"
@@ -76,6 +78,13 @@ func newFlags(e *env, cmd, synopsis, about string) *flags {
 	return f
 }
 
+// isSet reports whether the flag called name was given on the command line.
+func (f *flags) isSet(name string) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
 // usage writes the command's help to w.
 func (f *flags) usage(w io.Writer) {
 	fmt.Fprintf(w, "usage: simrun %s %s\n\n%s\n", f.cmd, f.synopsis, strings.TrimSpace(f.about))
@@ -109,7 +118,7 @@ func (f *flags) parse(args []string) (pos []string, code int, ok bool) {
 	for {
 		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				f.usage(f.e.stderr)
+				f.usage(f.e.stdout)
 				return nil, exitOK, false
 			}
 			return nil, f.e.usageError(f.cmd, "%s: %v", f.cmd, err), false
@@ -133,7 +142,7 @@ func lookupImpl(name string) (impls.Entry, error) {
 	if e, ok := impls.Lookup(name); ok {
 		return e, nil
 	}
-	return impls.Entry{}, fmt.Errorf("unknown implementation %q (valid: %s)", name, strings.Join(impls.Names(), ", "))
+	return impls.Entry{}, errors.New(names.Unknown("implementation", name, impls.Names()))
 }
 
 // generatedPrefix names a generated scenario: "gen-42" is
@@ -152,8 +161,7 @@ func lookupScenario(name string) (scenario.Scenario, error) {
 			return scenario.Generate(seed, scenario.DefaultLimits()), nil
 		}
 	}
-	return scenario.Scenario{}, fmt.Errorf("unknown scenario %q (valid: %s, or gen-SEED for a generated one)",
-		name, strings.Join(scenario.Names(), ", "))
+	return scenario.Scenario{}, fmt.Errorf("%s; or gen-SEED for a generated one", names.Unknown("scenario", name, scenario.Names()))
 }
 
 // parseTier reads --tier.
@@ -164,8 +172,12 @@ func parseTier(s string) (documentedOnly bool, err error) {
 	case tierDocumented:
 		return true, nil
 	}
-	return false, fmt.Errorf("unknown tier %q (valid: %s, %s)", s, tierAll, tierDocumented)
+	return false, errors.New(names.Unknown("tier", s, []string{tierAll, tierDocumented}))
 }
+
+// errForeignImpl is wrapped by readTrace's error for a trace of an
+// implementation simrun does not have.
+var errForeignImpl = errors.New("which is not built into simrun")
 
 // readTrace reads and checks the trace at path, and finds the
 // implementation it names.
@@ -176,8 +188,11 @@ func readTrace(path string) (*traces.Trace, impls.Entry, error) {
 	}
 	e, ok := impls.Lookup(tr.Impl)
 	if !ok {
-		return tr, impls.Entry{}, fmt.Errorf("%s: the trace was recorded with implementation %q, which simrun does not have (valid: %s)",
-			path, tr.Impl, strings.Join(impls.Names(), ", "))
+		return tr, impls.Entry{}, fmt.Errorf("%s was recorded with implementation %q, %w "+
+			"(built in: %s); a trace of your own implementation replays and shrinks in the package of the test "+
+			"that recorded it:\n  %s\n  %s",
+			path, tr.Impl, errForeignImpl, strings.Join(impls.Names(), ", "),
+			properties.ReplayCommand(tr.Impl, path), properties.ShrinkCommand(tr.Impl, path))
 	}
 	return tr, e, nil
 }
@@ -224,14 +239,7 @@ func shrunkPath(path string) string {
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=+,@", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return shell.Quote(s) }
 
 // isTerminal reports whether w is a terminal (a character device), where a
 // progress line may be redrawn.

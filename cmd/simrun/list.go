@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/sim/impls"
@@ -40,7 +41,7 @@ func runList(e *env, args []string) int {
 			}
 		}
 		if !found {
-			return e.usageError("list", "unknown section %q (valid: %s)", pos[0], strings.Join(sections, ", "))
+			return e.usageError("list", "%s", names.Unknown("section", pos[0], sections))
 		}
 		sections = pos
 	}

@@ -26,6 +26,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/clussim/clussim/internal/names"
 )
 
 // Exit codes of every simrun command.
@@ -85,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "-h", "-help", "--help":
-		topUsage(e.stderr)
+		topUsage(e.stdout)
 		return exitOK
 	}
 	if strings.HasPrefix(name, "-") {
@@ -97,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return c.run(e, args[1:])
 		}
 	}
-	return e.usageError("", "unknown command %q (valid: %s)", name, strings.Join(commandNames(), ", "))
+	return e.usageError("", "%s", names.Unknown("command", name, commandNames()))
 }
 
 // topUsage writes the overview of simrun.
@@ -130,6 +132,11 @@ func runHelp(e *env, args []string) int {
 		topUsage(e.stdout)
 		return exitOK
 	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		topUsage(e.stdout)
+		return exitOK
+	}
 	if len(args) > 1 {
 		return e.usageError("help", "help takes at most one command name")
 	}
@@ -142,5 +149,5 @@ func runHelp(e *env, args []string) int {
 			return c.run(&env{stdout: e.stdout, stderr: e.stdout}, []string{"-h"})
 		}
 	}
-	return e.usageError("", "unknown command %q (valid: %s)", args[0], strings.Join(commandNames(), ", "))
+	return e.usageError("", "%s", names.Unknown("command", args[0], commandNames()))
 }

@@ -50,7 +50,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		// Top level.
 		{"help", []string{"help"}, exitOK, []string{"usage:", "explore", "exit codes"}, nil, false},
-		{"--help", []string{"--help"}, exitOK, nil, []string{"usage:"}, false},
+		{"--help", []string{"--help"}, exitOK, []string{"usage:"}, nil, false},
 		{"help command", []string{"help", "replay"}, exitOK, []string{"usage: simrun replay"}, nil, false},
 		{"help unknown", []string{"help", "frob"}, exitUsage, nil, []string{"simrun: unknown command \"frob\"", "list, explore"}, false},
 		{"unknown command", []string{"frob"}, exitUsage, nil, []string{"simrun: unknown command \"frob\" (valid: list, explore, replay, shrink, view, check, help)"}, true},
@@ -59,13 +59,13 @@ func TestExitCodes(t *testing.T) {
 		// list.
 		{"list", []string{"list"}, exitOK, []string{"IMPLEMENTATIONS", "reference", "literal", "SCENARIOS", "racing-terminators", "STRATEGIES", "pct[:DEPTH]", "RULES", "P2", "documented"}, nil, false},
 		{"list rules", []string{"list", "rules"}, exitOK, []string{"D7", "Exactly one Terminate caller is first"}, nil, false},
-		{"list -h", []string{"list", "-h"}, exitOK, nil, []string{"usage: simrun list"}, false},
+		{"list -h", []string{"list", "-h"}, exitOK, []string{"usage: simrun list"}, nil, false},
 		{"list bad section", []string{"list", "frob"}, exitUsage, nil, []string{"simrun: unknown section \"frob\" (valid: impls, scenarios, strategies, rules)"}, true},
 		{"list bad flag", []string{"list", "--frob"}, exitUsage, nil, []string{"simrun: list: flag provided but not defined: -frob", "simrun list -h"}, true},
 
 		// explore.
-		{"explore -h", []string{"explore", "-h"}, exitOK, nil, []string{"usage: simrun explore", "--keep-going", "--strategy"}, false},
-		{"explore --help", []string{"explore", "--help"}, exitOK, nil, []string{"usage: simrun explore"}, false},
+		{"explore -h", []string{"explore", "-h"}, exitOK, []string{"usage: simrun explore", "--keep-going", "--strategy"}, nil, false},
+		{"explore --help", []string{"explore", "--help"}, exitOK, []string{"usage: simrun explore"}, nil, false},
 		{"explore no impl", []string{"explore"}, exitUsage, nil, []string{"simrun: --impl is required (valid: reference,"}, true},
 		{"explore unknown impl", []string{"explore", "--impl", "nope"}, exitUsage, nil, []string{"simrun: unknown implementation \"nope\" (valid: reference, guarded", "literal"}, true},
 		{"explore unknown scenario", []string{"explore", "--impl", "literal", "--scenario", "nope"}, exitUsage, nil, []string{"simrun: unknown scenario \"nope\" (valid: resource-dll, racing-terminators"}, true},
@@ -83,20 +83,25 @@ func TestExitCodes(t *testing.T) {
 		{"explore gen-SEED", []string{"explore", "--impl", "reference", "--scenario", "gen-7", "--schedules", "5", "--out", "t1"}, exitOK, []string{"scenario gen-7"}, nil, false},
 
 		// replay, shrink, view.
-		{"replay -h", []string{"replay", "-h"}, exitOK, nil, []string{"usage: simrun replay", "--width"}, false},
+		{"replay -h", []string{"replay", "-h"}, exitOK, []string{"usage: simrun replay", "--width"}, nil, false},
 		{"replay no file", []string{"replay"}, exitUsage, nil, []string{"simrun: replay takes exactly one trace file"}, true},
 		{"replay two files", []string{"replay", "a.json", "b.json"}, exitUsage, nil, []string{"exactly one trace file"}, true},
 		{"replay missing file", []string{"replay", "missing.json"}, exitUsage, nil, []string{"simrun: traces: open missing.json"}, true},
-		{"shrink -h", []string{"shrink", "-h"}, exitOK, nil, []string{"usage: simrun shrink", "-o OUT"}, false},
+		{"shrink -h", []string{"shrink", "-h"}, exitOK, []string{"usage: simrun shrink", "-o OUT"}, nil, false},
 		{"shrink no file", []string{"shrink"}, exitUsage, nil, []string{"simrun: shrink takes exactly one trace file"}, true},
 		{"shrink unknown rule", []string{"shrink", "--rule", "FOO", "x.json"}, exitUsage, nil, []string{"simrun: unknown rule \"FOO\" (valid: D1, D2"}, true},
 		{"shrink bad budget", []string{"shrink", "--budget", "0", "x.json"}, exitUsage, nil, []string{"--budget must be at least 1"}, true},
-		{"view -h", []string{"view", "-h"}, exitOK, nil, []string{"usage: simrun view", "--html OUT"}, false},
+		{"view -h", []string{"view", "-h"}, exitOK, []string{"usage: simrun view", "--html OUT"}, nil, false},
 		{"view no file", []string{"view"}, exitUsage, nil, []string{"simrun: view takes exactly one trace file"}, true},
 		{"view missing file", []string{"view", "missing.json"}, exitUsage, nil, []string{"simrun: traces: open missing.json"}, true},
 
 		// check.
-		{"check -h", []string{"check", "-h"}, exitOK, nil, []string{"usage: simrun check", "--impl NAME"}, false},
+		{"check -h", []string{"check", "-h"}, exitOK, []string{"usage: simrun check", "--impl NAME"}, nil, false},
+		{"help -h", []string{"help", "-h"}, exitOK, []string{"usage:"}, nil, false},
+		{"help help", []string{"help", "help"}, exitOK, []string{"usage:"}, nil, false},
+		{"did you mean impl", []string{"check", "--impl", "referenc"}, exitUsage, nil, []string{`did you mean "reference"?`}, true},
+		{"did you mean command", []string{"explor"}, exitUsage, nil, []string{`did you mean "explore"?`}, true},
+		{"check all shrink", []string{"check", "--impl", "all", "--shrink", "10"}, exitUsage, nil, []string{"does not go with --impl all"}, true},
 		{"check no impl", []string{"check"}, exitUsage, nil, []string{"simrun: --impl is required (valid: all, reference"}, true},
 		{"check unknown impl", []string{"check", "--impl", "nope"}, exitUsage, nil, []string{"simrun: unknown implementation \"nope\" (valid: reference"}, true},
 		{"check unknown scenario", []string{"check", "--impl", "reference", "--scenario", "nope"}, exitUsage, nil, []string{"unknown named scenario \"nope\""}, true},
@@ -349,7 +354,8 @@ func TestMalformedTraces(t *testing.T) {
 		{"old version", bytes.Replace(good, []byte(`"version": 1`), []byte(`"version": 0`), 1), "unsupported version 0"},
 		{"not a trace", []byte(`{"format": "something-else", "version": 1}`), `format is "something-else", not "clussim-trace"`},
 		{"tampered tier", edit(func(d map[string]any) { d["config"].(map[string]any)["tier"] = "most" }), `config.tier is "most"`},
-		{"unknown impl", edit(func(d map[string]any) { d["impl"] = "nope" }), `recorded with implementation "nope", which simrun does not have (valid: reference`},
+		{"unknown impl", edit(func(d map[string]any) { d["impl"] = "nope" }), `recorded with implementation "nope", which is not built into simrun (built in: reference`},
+		{"unknown impl command", edit(func(d map[string]any) { d["impl"] = "TestMine/case" }), `go test -run '^TestMine$/^case$' -simrun.replay=`},
 		{"diverging", diverging, "diverged at"},
 	}
 	for _, tc := range tests {
@@ -359,7 +365,7 @@ func TestMalformedTraces(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmds := [][]string{{"replay", path}, {"shrink", "-o", "out.json", path}}
-			if tc.name != "unknown impl" && tc.name != "diverging" {
+			if !strings.HasPrefix(tc.name, "unknown impl") && tc.name != "diverging" {
 				cmds = append(cmds, []string{"view", path}, []string{"view", "--html", "out.html", path})
 			}
 			for _, args := range cmds {

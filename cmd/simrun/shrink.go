@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
+	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 )
@@ -47,7 +47,7 @@ func runShrink(e *env, args []string) int {
 	}
 	if *rule != "" {
 		if _, ok := model.LookupRule(*rule); !ok {
-			return e.usageError("shrink", "unknown rule %q (valid: %s)", *rule, strings.Join(ruleNames(), ", "))
+			return e.usageError("shrink", "%s", names.Unknown("rule", *rule, ruleNames()))
 		}
 	}
 	path := pos[0]

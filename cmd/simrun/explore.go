@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,8 +41,17 @@ const (
 	defaultSchedules = 5000
 	// defaultSeed is the first seed of the random and PCT strategies.
 	defaultSeed = 1
-	// progressInterval is how often the progress line is redrawn.
+	// progressInterval is how often the progress line is redrawn on a
+	// terminal.
 	progressInterval = 250 * time.Millisecond
+	// progressLogInterval is how often a progress line is printed when
+	// stderr is not a terminal (a CI log, a pipe): one whole line each
+	// time, never redrawn.
+	progressLogInterval = 5 * time.Second
+	// maxDistinctHistories caps the set of distinct histories, so that a
+	// long exploration runs in bounded memory (about 40 MB at the cap);
+	// past it, the count is reported as a lower bound.
+	maxDistinctHistories = 1 << 20
 )
 
 // Values of --scenario that name groups rather than one scenario.
@@ -173,7 +183,27 @@ type explorer struct {
 	// lastDraw is when the progress line was last drawn; progress says
 	// whether to draw it at all.
 	lastDraw time.Time
-	progress bool
+	drawn    bool // a redrawn line is on the terminal
+	progress progressMode
+}
+
+// progressMode says how explore shows its progress on stderr.
+type progressMode uint8
+
+const (
+	// progressRedraw redraws one line in place: stderr is a terminal.
+	progressRedraw progressMode = iota
+	// progressLines prints a line every progressLogInterval: stderr is a
+	// file or a pipe.
+	progressLines
+)
+
+// progressModeOf picks the progress mode for w.
+func progressModeOf(w io.Writer) progressMode {
+	if isTerminal(w) {
+		return progressRedraw
+	}
+	return progressLines
 }
 
 // savedFailure is a failing run whose trace was saved.
@@ -207,7 +237,7 @@ type target struct {
 
 func newExplorer(e *env, cfg exploreConfig) *explorer {
 	return &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
-		seen: map[uint64]struct{}{}, byRule: map[string]int{}, keys: map[string]bool{}, progress: isTerminal(e.stderr)}
+		seen: map[uint64]struct{}{}, byRule: map[string]int{}, keys: map[string]bool{}, progress: progressModeOf(e.stderr)}
 }
 
 // run explores and reports; it returns the exit code.
@@ -329,7 +359,7 @@ func (x *explorer) step(t *target) (string, error) {
 		return "", fmt.Errorf("scenario %s under %s: %s", t.scn.Name, spec, o.Diverged.Message)
 	}
 	t.longest = max(t.longest, o.Result.Steps)
-	x.seen[historyHash(t.scn.Name, o.Result.Result)] = struct{}{}
+	x.noteHistory(historyHash(t.scn.Name, o.Result.Result))
 	x.drawProgress()
 	if !o.Failed() {
 		return "", nil
@@ -443,27 +473,56 @@ func historyHash(scn string, r *scheduler.Result) uint64 {
 	return h.Sum64()
 }
 
-// drawProgress redraws the progress line on a terminal.
+// drawProgress shows progress on stderr: it redraws the line on a
+// terminal, and prints a new line every progressLogInterval elsewhere. The
+// first line waits one interval, so short runs print none.
 func (x *explorer) drawProgress() {
-	if !x.progress {
-		return
-	}
 	now := time.Now()
-	if now.Sub(x.lastDraw) < progressInterval {
+	every := progressInterval
+	if x.progress == progressLines {
+		every = progressLogInterval
+	}
+	if x.lastDraw.IsZero() {
+		x.lastDraw = x.start
+	}
+	if now.Sub(x.lastDraw) < every {
 		return
 	}
 	x.lastDraw = now
 	el := now.Sub(x.start).Seconds()
-	fmt.Fprintf(x.e.stderr, "\r\x1b[Ksimrun: %s, %.0f/s, %s, %s, %.0fs",
-		plural(x.runs, "schedule"), float64(x.runs)/max(el, 1e-9), plural(len(x.seen), "distinct history"),
+	line := fmt.Sprintf("simrun: %s, %.0f/s, %s, %s, %.0fs",
+		plural(x.runs, "schedule"), float64(x.runs)/max(el, 1e-9), x.distinct(),
 		plural(x.failures, "failing run"), el)
+	if x.progress == progressLines {
+		fmt.Fprintln(x.e.stderr, line)
+		return
+	}
+	x.drawn = true
+	fmt.Fprintf(x.e.stderr, "\r\x1b[K%s", line)
+}
+
+// noteHistory adds a history's hash to the set of distinct histories,
+// unless the set is full.
+func (x *explorer) noteHistory(h uint64) {
+	if len(x.seen) < maxDistinctHistories {
+		x.seen[h] = struct{}{}
+	}
+}
+
+// distinct renders the number of distinct histories, as a lower bound once
+// the set is full.
+func (x *explorer) distinct() string {
+	if len(x.seen) >= maxDistinctHistories {
+		return fmt.Sprintf("at least %d distinct histories (counting stops there to bound memory)", len(x.seen))
+	}
+	return plural(len(x.seen), "distinct history")
 }
 
 // clearProgress erases the progress line.
 func (x *explorer) clearProgress() {
-	if x.progress && !x.lastDraw.IsZero() {
+	if x.progress == progressRedraw && x.drawn {
+		x.drawn = false
 		fmt.Fprint(x.e.stderr, "\r\x1b[K")
-		x.lastDraw = time.Time{}
 	}
 }
 
@@ -496,7 +555,7 @@ func (x *explorer) report(stop string, elapsed time.Duration) {
 	el := elapsed.Seconds()
 	fmt.Fprintf(x.e.stdout, "\n%s: %s in %.2fs (%.0f/s), %s, %s",
 		x.cfg.impl.Name, plural(x.runs, "schedule"), el, float64(x.runs)/max(el, 1e-9),
-		plural(len(x.seen), "distinct history"), plural(x.failures, "failing run"))
+		x.distinct(), plural(x.failures, "failing run"))
 	switch stop {
 	case stopFailure:
 		fmt.Fprintf(x.e.stdout, "; stopped at the first (--keep-going explores on)\n")
@@ -542,6 +601,7 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 		Generated         bool           `json:"generated"`
 		Schedules         int            `json:"schedules"`
 		DistinctHistories int            `json:"distinctHistories"`
+		DistinctCapped    bool           `json:"distinctHistoriesCapped"`
 		FailingRuns       int            `json:"failingRuns"`
 		FailuresByRule    map[string]int `json:"failuresByRule"`
 		Failures          []savedFailure `json:"failures"`
@@ -549,7 +609,7 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 		ElapsedSeconds    float64        `json:"elapsedSeconds"`
 		SchedulesPerSec   float64        `json:"schedulesPerSecond"`
 	}{x.cfg.impl.Name, x.cfg.spec.Name, x.cfg.spec.Depth, x.cfg.spec.Seed, tier, names, x.cfg.generated, x.runs,
-		len(x.seen), x.failures, x.byRule, saved, stop, elapsed.Seconds(),
+		len(x.seen), len(x.seen) >= maxDistinctHistories, x.failures, x.byRule, saved, stop, elapsed.Seconds(),
 		float64(x.runs) / max(elapsed.Seconds(), 1e-9)}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -483,5 +484,26 @@ func TestHelpers(t *testing.T) {
 	}
 	if w := wrap("aaa bbb ccc", 8, "  "); w != "  aaa\n  bbb\n  ccc\n" {
 		t.Errorf("wrap = %q", w)
+	}
+}
+
+// The set of distinct histories stops growing at its cap, and the count
+// is then reported as a lower bound, so a long exploration keeps bounded
+// memory and its summary says so.
+func TestDistinctHistoriesCapped(t *testing.T) {
+	x := &explorer{seen: map[uint64]struct{}{}}
+	for i := range maxDistinctHistories - 1 {
+		x.noteHistory(uint64(i))
+	}
+	if got := x.distinct(); got != fmt.Sprintf("%d distinct histories", maxDistinctHistories-1) {
+		t.Fatalf("below the cap: %s", got)
+	}
+	x.noteHistory(1 << 62)
+	x.noteHistory(1 << 63)
+	if len(x.seen) != maxDistinctHistories {
+		t.Fatalf("the set grew past its cap: %d", len(x.seen))
+	}
+	if got := x.distinct(); !strings.HasPrefix(got, fmt.Sprintf("at least %d distinct histories", maxDistinctHistories)) {
+		t.Fatalf("at the cap: %s", got)
 	}
 }

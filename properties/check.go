@@ -106,6 +106,10 @@ type Report struct {
 	// Replay is the command that replays the failure: the shrunk trace when
 	// there is one, else the trace.
 	Replay string
+	// SaveErr is why the failing run's trace (or its shrunk trace) could
+	// not be saved, nil when it was. A report with a SaveErr still fails;
+	// String says the trace is missing and why.
+	SaveErr error
 }
 
 // String renders the report: the verdict, the trace and the replay command.
@@ -130,6 +134,9 @@ func (r *Report) String() string {
 	}
 	if r.Trace != "" {
 		fmt.Fprintf(&b, "trace: %s\n", r.Trace)
+	}
+	if r.SaveErr != nil {
+		fmt.Fprintf(&b, "trace not saved: %v\n", r.SaveErr)
 	}
 	if r.Shrunk != "" {
 		st := r.ShrinkStats
@@ -309,6 +316,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 	r.Failure, r.Strategy = o, spec
 	tr := o.Trace(c.name, spec, c.maxSteps, c.documentedOnly)
 	if err := writeTrace(tr, path); err != nil {
+		r.SaveErr = err
 		return
 	}
 	name := c.testName
@@ -321,12 +329,15 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 	}
 	small, stats, err := Shrink(tr, newAPI, c.shrink)
 	if err != nil {
+		// The unshrunk trace stands; shrinking is a convenience.
 		return
 	}
 	spath := strings.TrimSuffix(path, ".json") + shrunkSuffix + ".json"
-	if writeTrace(small, spath) == nil {
-		r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, replayCommand(name, spath)
+	if err := writeTrace(small, spath); err != nil {
+		r.SaveErr = err
+		return
 	}
+	r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, replayCommand(name, spath)
 }
 
 // explore runs s under spec up to budget times and returns the first

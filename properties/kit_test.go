@@ -2,6 +2,7 @@ package properties
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,4 +100,20 @@ func failingRun(t *testing.T, newAPI func() sim.WorkerAPI, dir string) *traces.T
 		t.Fatal(err)
 	}
 	return tr
+}
+
+// A trace that cannot be saved is reported, never dropped: the failure
+// message says so and why.
+func TestCheckReportsUnsavedTrace(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The trace directory lies under a regular file, so it cannot exist.
+	f := runCheck(t, mustImpl("bug-early-return").New, TraceDir(filepath.Join(blocker, "traces")))
+	msg := strings.Join(f.errors, "\n")
+	if !f.failed || !strings.Contains(msg, "trace not saved: ") || !strings.Contains(msg, "rule D5") {
+		t.Fatalf("want the failure and why its trace is missing, got:\n%s", msg)
+	}
 }

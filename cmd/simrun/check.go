@@ -3,12 +3,10 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/clussim/clussim/internal/names"
-	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
@@ -122,51 +120,15 @@ func battery(entry impls.Entry, opts []properties.Option) (*properties.Report, e
 	return rep, nil
 }
 
-// expectedRules returns the rules the catalogue says entry breaks that a
-// battery can report under the tier filter.
-func expectedRules(entry impls.Entry, documentedOnly bool) []string {
-	var out []string
-	for _, r := range entry.Breaks {
-		if !documentedOnly || reportedUnderDocumented(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// reportedUnderDocumented reports whether a breach of rule shows with
-// --tier documented: documented rules, and failures of the run itself.
-func reportedUnderDocumented(rule string) bool {
-	switch rule {
-	case "DEADLOCK", "STEPBOUND", "PANIC", "ESCAPE":
-		return true
-	}
-	r, ok := model.LookupRule(rule)
-	return ok && r.Tier == model.Documented
-}
-
 // asExpected compares a battery's report with the catalogue, and says how.
 func asExpected(entry impls.Entry, rep *properties.Report, documentedOnly bool) (bool, string) {
-	want := expectedRules(entry, documentedOnly)
-	switch {
-	case rep.Failure == nil && len(want) == 0 && entry.Correct:
-		return true, fmt.Sprintf("%s is correct; no rule broken, as expected", entry.Name)
-	case rep.Failure == nil && len(want) == 0:
-		return true, fmt.Sprintf("%s breaks only %s, which this tier does not check; no rule broken, as expected",
-			entry.Name, strings.Join(entry.Breaks, " "))
-	case rep.Failure == nil:
-		return false, fmt.Sprintf("UNEXPECTED: %s should break %s, but this battery found no failure (try a larger --budget)",
-			entry.Name, strings.Join(want, " or "))
-	}
-	got := rep.Failure.First().Rule
-	switch {
-	case entry.Correct:
-		return false, fmt.Sprintf("UNEXPECTED: %s is listed as correct but breaks %s", entry.Name, got)
-	case slices.Contains(entry.Breaks, got):
-		return true, fmt.Sprintf("%s is known to break %s; %s found, as expected", entry.Name, strings.Join(entry.Breaks, " "), got)
-	}
-	return false, fmt.Sprintf("UNEXPECTED: %s should break %s, but the battery found %s first", entry.Name,
-		strings.Join(entry.Breaks, " "), got)
+	j := properties.Judge(expectation(entry), rep, documentedOnly)
+	return j.AsExpected, j.Why
+}
+
+// expectation is what the catalogue says of entry.
+func expectation(entry impls.Entry) properties.Expectation {
+	return properties.Expectation{Name: entry.Name, Correct: entry.Correct, Breaks: entry.Breaks}
 }
 
 // checkAll runs the battery on the whole catalogue.

@@ -1,69 +1,35 @@
 package properties
 
-import "pgregory.net/rapid"
+import (
+	"slices"
+
+	"pgregory.net/rapid"
+
+	"github.com/clussim/clussim/model"
+)
 
 // failRule fails a rapid check with v. rapid keeps a shrunk case only when
-// it fails at the same file and line, so each rule has its own call site:
-// shrinking then keeps the rule that failed first, instead of wandering to
-// whichever rule a smaller case happens to break.
+// its failure has the same traceback as the original, so the traceback
+// tells the rules apart: failAtDepth recurses once per position of the rule
+// in the rule table before it fails, which gives every rule a traceback of
+// its own from a single call site. Shrinking then keeps the rule that
+// failed first, instead of wandering to whichever rule a smaller case
+// happens to break.
 func failRule(t *rapid.T, v Violation, replay string) {
-	const f = "%s\nreplay the last failing run: %s"
-	switch v.Rule {
-	case "D1":
-		t.Fatalf(f, v, replay)
-	case "D2":
-		t.Fatalf(f, v, replay)
-	case "D3":
-		t.Fatalf(f, v, replay)
-	case "D4":
-		t.Fatalf(f, v, replay)
-	case "D5":
-		t.Fatalf(f, v, replay)
-	case "D6":
-		t.Fatalf(f, v, replay)
-	case "D7":
-		t.Fatalf(f, v, replay)
-	case "D8":
-		t.Fatalf(f, v, replay)
-	case "D9":
-		t.Fatalf(f, v, replay)
-	case "D10":
-		t.Fatalf(f, v, replay)
-	case "S1":
-		t.Fatalf(f, v, replay)
-	case "S2":
-		t.Fatalf(f, v, replay)
-	case "P1":
-		t.Fatalf(f, v, replay)
-	case "P2":
-		t.Fatalf(f, v, replay)
-	case "P3":
-		t.Fatalf(f, v, replay)
-	case "P4":
-		t.Fatalf(f, v, replay)
-	case "P5":
-		t.Fatalf(f, v, replay)
-	case "P6":
-		t.Fatalf(f, v, replay)
-	case "P7":
-		t.Fatalf(f, v, replay)
-	case "P8":
-		t.Fatalf(f, v, replay)
-	case "P9":
-		t.Fatalf(f, v, replay)
-	case "LIN":
-		t.Fatalf(f, v, replay)
-	case "DEADLOCK":
-		t.Fatalf(f, v, replay)
-	case "STEPBOUND":
-		t.Fatalf(f, v, replay)
-	case "PANIC":
-		t.Fatalf(f, v, replay)
-	case "RACE":
-		t.Fatalf(f, v, replay)
-	case "ESCAPE":
-		t.Fatalf(f, v, replay)
-	default:
-		t.Fatalf(f, v, replay)
+	failAtDepth(t, ruleIndex(v.Rule), v, replay)
+}
+
+// failAtDepth calls itself depth times, then fails t.
+func failAtDepth(t *rapid.T, depth int, v Violation, replay string) {
+	if depth > 0 {
+		failAtDepth(t, depth-1, v, replay)
+		return
 	}
+	t.Fatalf("%s\nreplay the last failing run: %s", v, replay)
+}
+
+// ruleIndex is the position of rule in the rule table, plus one; 0 for a
+// rule the table does not have.
+func ruleIndex(rule string) int {
+	return 1 + slices.IndexFunc(model.Rules(), func(r model.Rule) bool { return r.ID == rule })
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
@@ -115,5 +116,21 @@ func TestCheckReportsUnsavedTrace(t *testing.T) {
 	msg := strings.Join(f.errors, "\n")
 	if !f.failed || !strings.Contains(msg, "trace not saved: ") || !strings.Contains(msg, "rule D5") {
 		t.Fatalf("want the failure and why its trace is missing, got:\n%s", msg)
+	}
+}
+
+// Every rule fails a rapid check with a traceback of its own, which is what
+// keeps rapid's shrinking on the rule that failed first.
+func TestFailRuleTracebacksDiffer(t *testing.T) {
+	seen := map[int]string{}
+	for _, r := range model.Rules() {
+		i := ruleIndex(r.ID)
+		if other, dup := seen[i]; dup || i == 0 {
+			t.Fatalf("rules %s and %s share depth %d", r.ID, other, i)
+		}
+		seen[i] = r.ID
+	}
+	if ruleIndex("NOPE") != 0 {
+		t.Fatal("an unknown rule must get depth 0")
 	}
 }

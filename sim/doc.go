@@ -35,9 +35,10 @@
 // Time is virtual, in milliseconds: it advances only when every thread is
 // blocked, and then jumps to the earliest deadline, so Sleep and timed waits
 // cost nothing and never make a test flaky. With [Config.Faults] on,
-// CreateThread and DuplicateHandle calls made inside the implementation (see
-// [Thread.EnterImplementation]) fail with ErrorNotEnoughMemory whenever the
-// strategy decides so, which makes the failure paths part of the schedule.
+// CreateThread and DuplicateHandle calls made inside the implementation
+// (the harness marks where its calls begin and end) fail with
+// ErrorNotEnoughMemory whenever the strategy decides so, which makes the
+// failure paths part of the schedule.
 //
 // # Running a program
 //

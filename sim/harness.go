@@ -134,12 +134,12 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
 	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
-	t.EnterImplementation()
+	t.enterImplementation()
 	return c.ID - 1
 }
 
 func (h *Harness) end(t *Thread, i int, result uint32) {
-	t.LeaveImplementation()
+	t.leaveImplementation()
 	c := &h.calls[i]
 	c.Result, c.Returned = result, true
 	if c.Worker >= 0 {
@@ -161,7 +161,7 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 		h.running[wi] = wt.task.ID()
 		h.mark(wt, CallStart, wi, NoteRoutineStart, 0)
 		var code uint32
-		wt.LeaveImplementationForCallback(func() { code = start(wt, w, p) })
+		wt.leaveImplementationForCallback(func() { code = start(wt, w, p) })
 		h.running[wi] = scheduler.NoThread
 		h.mark(wt, CallExit, wi, NoteRoutineExit, code)
 		return code

@@ -12,9 +12,9 @@ type Config struct {
 	// Engine holds the step bound and watchdog of the scheduler.
 	Engine scheduler.Config
 	// Faults switches on fault injection: CreateThread and DuplicateHandle
-	// calls made inside the implementation under test (see
-	// [Thread.EnterImplementation]) become data decisions of the strategy,
-	// succeeding (0) or failing with ERROR_NOT_ENOUGH_MEMORY (1).
+	// calls made inside the implementation under test (the harness marks
+	// where its calls begin and end) become data decisions of the
+	// strategy, succeeding (0) or failing with ERROR_NOT_ENOUGH_MEMORY (1).
 	Faults bool
 }
 

@@ -412,7 +412,7 @@ func TestFaultInjection(t *testing.T) {
 			if h == 0 || code != ErrorSuccess {
 				panic("a scenario CreateThread failed")
 			}
-			t.EnterImplementation()
+			t.enterImplementation()
 			h2, code := t.CreateThread(func(t *Thread) uint32 { return 0 })
 			*created = append(*created, h2 != 0)
 			if (h2 == 0) != (code == ErrorNotEnoughMemory) {
@@ -422,7 +422,7 @@ func TestFaultInjection(t *testing.T) {
 			if !ok && t.GetLastError() != ErrorNotEnoughMemory {
 				panic("DuplicateHandle failed with the wrong error")
 			}
-			t.LeaveImplementation()
+			t.leaveImplementation()
 		}
 	}
 	var created []bool
@@ -505,9 +505,9 @@ func everything(t *Thread) {
 		})
 		hs = append(hs, h)
 	}
-	t.EnterImplementation()
+	t.enterImplementation()
 	d, ok := t.DuplicateHandle(hs[0])
-	t.LeaveImplementation()
+	t.leaveImplementation()
 	t.Sleep(3)
 	t.SetEvent(ev)
 	t.SetEvent(auto)

@@ -55,12 +55,6 @@ func (t *Thread) SetName(name string) {
 	t.task.SetName(name)
 }
 
-// Task returns the scheduler task the thread runs on.
-func (t *Thread) Task() *scheduler.Task { return t.task }
-
-// Kernel returns the simulated kernel of the thread's run.
-func (t *Thread) Kernel() *Kernel { return t.k }
-
 // CreateThread starts a new simulated thread running start and returns a
 // handle to it and ErrorSuccess. The handle is signalled when start returns;
 // start's result is the thread's exit code. When fault injection is on and
@@ -142,24 +136,24 @@ func (t *Thread) Now() int64 {
 	return t.task.Now()
 }
 
-// EnterImplementation marks the start of a call into the implementation
+// enterImplementation marks the start of a call into the implementation
 // under test; calls nest. Fault injection applies only to kernel calls made
 // inside it, and handles opened inside it are the implementation's (the leak
 // check counts only those). The harness calls it; implementations do not.
-func (t *Thread) EnterImplementation() { t.check("EnterImplementation"); t.implDepth++ }
+func (t *Thread) enterImplementation() { t.check("EnterImplementation"); t.implDepth++ }
 
-// LeaveImplementation ends what EnterImplementation began.
-func (t *Thread) LeaveImplementation() {
+// leaveImplementation ends what enterImplementation began.
+func (t *Thread) leaveImplementation() {
 	t.check("LeaveImplementation")
 	if t.implDepth > 0 {
 		t.implDepth--
 	}
 }
 
-// LeaveImplementationForCallback runs f outside the implementation scope,
+// leaveImplementationForCallback runs f outside the implementation scope,
 // for a scenario callback (a start routine) that the implementation calls,
 // and restores the scope afterwards.
-func (t *Thread) LeaveImplementationForCallback(f func()) {
+func (t *Thread) leaveImplementationForCallback(f func()) {
 	t.check("LeaveImplementationForCallback")
 	saved := t.implDepth
 	t.implDepth = 0

@@ -345,7 +345,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 // says nothing about the implementation. It records in spec the seed of a
 // failing random run.
 func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*Outcome, int, error) {
-	strat, err := NewStrategy(*spec)
+	strat, err := newStrategy(*spec)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -371,8 +371,8 @@ func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*O
 	return nil, budget, nil
 }
 
-// NewStrategy builds the strategy a spec names.
-func NewStrategy(spec StrategySpec) (scheduler.Strategy, error) {
+// newStrategy builds the strategy a spec names.
+func newStrategy(spec StrategySpec) (scheduler.Strategy, error) {
 	switch spec.Name {
 	case "random":
 		return scheduler.NewRandom(spec.Seed), nil

@@ -3,6 +3,7 @@ package traces_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,7 +25,8 @@ const writeCorpusEnv = "CLUSSIM_WRITE_FUZZ_CORPUS"
 // FuzzDecode feeds arbitrary bytes to Decode. Decode must never panic, must
 // wrap ErrFormat in every error about the bytes, and must return a trace
 // only with no error. A trace it accepts must survive what the command line
-// does with it (Marshal, a second Decode, the timeline, the conversions), and
+// does with it (Marshal, a second Decode, the timeline at any width, which
+// must hold no raw escape character, Clone, the conversions), and
 // Marshal must round-trip: encoding the second decode gives the same bytes
 // as encoding the first.
 //
@@ -62,11 +64,25 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(first, second) {
 			t.Fatalf("Marshal does not round-trip:\nfirst:\n%s\nsecond:\n%s", first, second)
 		}
-		_ = traces.Timeline(tr, traces.ViewOptions{})
-		_ = traces.Timeline(tr, traces.ViewOptions{Width: 1, Steps: true})
+		for _, o := range []traces.ViewOptions{{}, {Width: 1, Steps: true}, {Width: -1}, {Width: math.MaxInt}} {
+			if out := traces.Timeline(tr, o); strings.Contains(out, "\x1b") {
+				t.Fatalf("the timeline holds a raw ESC")
+			}
+		}
+		if c := tr.Clone(); !bytes.Equal(mustMarshal(t, c), first) {
+			t.Fatalf("the clone of a decoded trace marshals differently")
+		}
 		_ = tr.SimCalls()
 		_ = tr.SchedulerDecisions()
 	})
+}
+
+func mustMarshal(t *testing.T, tr *traces.Trace) []byte {
+	b, err := tr.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // corpusSeeds returns the seed corpus: valid traces of real runs, then every

@@ -27,7 +27,21 @@
 //
 // Encoding is deterministic: the same run gives the same bytes on any
 // machine. Decoding checks everything and reports the first problem as an
-// error; it never panics.
+// error naming the member, JSON-path style ("decisions[3].n"); it never
+// panics. Decoding is strict where encoding/json is lenient: every member
+// listed above and every member of the objects inside them (except "op" of
+// an event and "workers" of a call, which are left out when empty, and the
+// members of the scenario, which package scenario defines) must be present,
+// no key may appear twice or be spelled in another case, the file must be
+// valid UTF-8 without lone surrogate escapes, "args" has exactly three
+// elements, every number and string is within its limit ([MaxRunSteps],
+// [MaxStrategyDepth], [MaxNameBytes], [MaxMessageBytes] and the bounds the
+// step bound puts on steps, events and decisions), and the verdict agrees
+// with its violations.
+//
+// WriteFile replaces a file atomically, and ReadFile reads only regular
+// files; [WriteFileAtomic] and [ReadRegularFile] do the same for other
+// files.
 package traces
 
 import (
@@ -36,7 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
@@ -49,11 +63,61 @@ const Format = "clussim-trace"
 // Version is the trace format version this package writes and reads.
 const Version = 1
 
-// Limits of what Decode accepts, so a hostile file cannot exhaust memory
-// through sizes alone.
+// DefaultMaxSteps is the step bound of a run whose trace records
+// config.maxSteps 0: the bound properties.NewRunner applies when given 0.
+// It must stay equal to properties.DefaultMaxSteps (which imports this
+// package, so neither can be defined from the other without a cycle).
+const DefaultMaxSteps = 50_000
+
+// Limits of a valid trace that a writer must respect too: a trace outside
+// them is refused by Decode, and by WriteFile before it writes anything.
+const (
+	// MaxRunSteps bounds config.maxSteps (the step bound of the run) and
+	// strategy.maxSteps (PCT's estimate of a run's length). Real runs take
+	// a few hundred to a few thousand steps, the library's default bound is
+	// DefaultMaxSteps (50,000) and the engine's own default 200,000;
+	// 10,000,000 leaves room for any deliberately long run while keeping
+	// the numbers of events and decisions a bound allows (see
+	// maxEventsPerStep) in the range the file size limit allows anyway.
+	MaxRunSteps = 10_000_000
+	// MaxStrategyDepth bounds strategy.depth, PCT's bug depth or DFS's
+	// preemption bound; real depths are 1 to 5. The lower bound is -1,
+	// DFS's "no bound".
+	MaxStrategyDepth = 64
+	// MaxNameBytes bounds every name a trace holds: the implementation,
+	// scenario, strategy, thread, cell, operation and rule names.
+	MaxNameBytes = 256
+	// MaxMessageBytes bounds every message: the verdict's, each
+	// violation's and the failure's. A LIN message lists the operations of
+	// the failing part of the history, so it grows with the run; 1 MiB
+	// holds more than ten thousand of them.
+	MaxMessageBytes = 1 << 20
+)
+
+// Limits of what Decode accepts, so that a hostile file cannot exhaust
+// memory through sizes alone.
 const (
 	maxFileBytes = 256 << 20
 	maxThreads   = 1 << 15
+	// maxValueOptions bounds the option count of a value decision; fault
+	// injection asks for 2.
+	maxValueOptions = 1 << 16
+	// maxEventsPerStep and maxEventsPerThread bound the length of the log:
+	// at most maxEventsPerStep*(bound+1) + maxEventsPerThread*threads
+	// events. In one step the engine logs at most one step, wake or
+	// timeout event, one block, one clock jump and one fault-injection
+	// choice, plus the harness's notes of the calls that begin and end
+	// there; real runs log at most 6 events in one step and about 2 per
+	// step on average. The per-thread allowance covers each thread's
+	// spawn, exit and exit note.
+	maxEventsPerStep   = 16
+	maxEventsPerThread = 4
+	// maxDecisionsPerStep bounds the number of decisions to
+	// maxDecisionsPerStep*(bound+1): each step has at most one thread
+	// decision (the one the bound refuses included) and, in real runs, at
+	// most one value decision (the fault injection of the operation the
+	// step makes).
+	maxDecisionsPerStep = 4
 )
 
 // ErrFormat is wrapped by every error about a malformed trace.
@@ -232,44 +296,54 @@ func (t *Trace) Marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteFile writes t to path.
+// WriteFile checks t and writes it to path atomically, with
+// [WriteFileAtomic]: a trace that would not read back is refused, and a
+// failed write leaves the previous file, if any, as it was.
 func (t *Trace) WriteFile(path string) error {
+	if err := t.Check(); err != nil {
+		return fmt.Errorf("%s: refusing to write: %w", path, err)
+	}
 	b, err := t.Marshal()
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("traces: %w", err)
-	}
-	return nil
+	return WriteFileAtomic(path, b)
 }
 
-// ReadFile reads and checks the trace at path.
+// ReadFile reads and checks the trace at path, which must be a regular file
+// (or a symbolic link to one) of at most 256 MiB; see [ReadRegularFile].
 func ReadFile(path string) (*Trace, error) {
-	f, err := os.Open(path)
+	b, err := ReadRegularFile(path, maxFileBytes)
 	if err != nil {
-		return nil, fmt.Errorf("traces: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	t, err := Decode(f)
+	t, err := decodeBytes(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, nil
 }
 
-// Decode reads one trace and checks it: the format and version, every kind
-// and name, the order of ticks, steps and decisions, and the scenario.
+// Decode reads one trace and checks it: the format and version, the
+// strict shape of the JSON (see the package documentation), every kind and
+// name, the order of ticks, steps and decisions, every limit, the verdict
+// and the scenario.
 func Decode(r io.Reader) (*Trace, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("traces: read: %w", err)
 	}
+	return decodeBytes(b)
+}
+
+// decodeBytes decodes and checks one trace.
+func decodeBytes(b []byte) (*Trace, error) {
 	if len(b) > maxFileBytes {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrFormat, maxFileBytes)
 	}
 	// Read the header first, so a future version is reported as such even
-	// when its body no longer fits this version's shape.
+	// when its body no longer fits this version's shape. Unmarshal also
+	// checks the syntax of the whole text.
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
@@ -286,6 +360,12 @@ func Decode(r io.Reader) (*Trace, error) {
 		}
 		return nil, fmt.Errorf("%w: unsupported version %d (this clussim reads %d)", ErrFormat, head.Version, Version)
 	}
+	if err := checkText(b); err != nil {
+		return nil, err
+	}
+	if err := walkStrict(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var t Trace
@@ -299,4 +379,29 @@ func Decode(r io.Reader) (*Trace, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// Clone returns a deep copy of t that shares no memory with it: every
+// slice, the scenario and the failure are copied. A nil t gives nil.
+func (t *Trace) Clone() *Trace {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Scenario = t.Scenario.Clone()
+	c.Decisions = slices.Clone(t.Decisions)
+	c.Events = slices.Clone(t.Events)
+	c.Threads = slices.Clone(t.Threads)
+	c.Cells = slices.Clone(t.Cells)
+	c.Calls = slices.Clone(t.Calls)
+	for i := range c.Calls {
+		c.Calls[i].Workers = slices.Clone(c.Calls[i].Workers)
+	}
+	c.Verdict.Threads = slices.Clone(t.Verdict.Threads)
+	c.Verdict.Violations = slices.Clone(t.Verdict.Violations)
+	if f := t.Verdict.Failure; f != nil {
+		ff := *f
+		c.Verdict.Failure = &ff
+	}
+	return &c
 }

@@ -2,7 +2,9 @@ package traces_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -170,10 +172,78 @@ func firstEvent(tr *traces.Trace, kind string) int {
 	panic("no " + kind + " event")
 }
 
+// jsonEdit returns a malformation built by editing a valid trace as
+// generic JSON (numbers kept exact); the edited document is encoded again
+// with its keys sorted.
+func jsonEdit(f func(doc map[string]any)) func(testing.TB) []byte {
+	return func(t testing.TB) []byte {
+		dec := json.NewDecoder(bytes.NewReader(marshal(t, failingTrace(t))))
+		dec.UseNumber()
+		var doc map[string]any
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		f(doc)
+		b, err := json.MarshalIndent(doc, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+}
+
+// node returns the object at path (member names and indices) in doc.
+func node(doc map[string]any, path ...any) map[string]any {
+	var v any = doc
+	for _, p := range path {
+		switch p := p.(type) {
+		case string:
+			v = v.(map[string]any)[p]
+		case int:
+			v = v.([]any)[p]
+		}
+	}
+	return v.(map[string]any)
+}
+
+// without returns a malformation that lacks the member name of the object
+// at path.
+func without(name string, path ...any) func(testing.TB) []byte {
+	return jsonEdit(func(doc map[string]any) {
+		m := node(doc, path...)
+		if _, ok := m[name]; !ok {
+			panic(fmt.Sprintf("the valid trace has no member %q at %v", name, path))
+		}
+		delete(m, name)
+	})
+}
+
+// set returns a malformation whose member name of the object at path is v.
+func set(name string, v any, path ...any) func(testing.TB) []byte {
+	return jsonEdit(func(doc map[string]any) { node(doc, path...)[name] = v })
+}
+
+// clockTrace turns tr into a run of n clock jumps at step 0 under the step
+// bound maxSteps, with no decisions, calls or violations: a trace whose log
+// may be made as long as a test needs.
+func clockTrace(tr *traces.Trace, n int, maxSteps int64) {
+	tr.Config.MaxSteps = maxSteps
+	tr.Events = make([]traces.Event, n)
+	for i := range tr.Events {
+		tr.Events[i] = traces.Event{Kind: "clock", Thread: -1}
+	}
+	tr.Threads = []string{"main"}
+	tr.Cells, tr.Calls, tr.Decisions = []string{}, []traces.Call{}, []traces.Decision{}
+	tr.Verdict = traces.Verdict{Threads: []int32{}, Violations: []traces.Violation{}}
+}
+
+// lastStep returns the step of tr's last event.
+func lastStep(tr *traces.Trace) int64 { return tr.Events[len(tr.Events)-1].Step }
+
 // malformations lists the malformed files the decoder must reject; the fuzz
 // corpus holds each of them too.
 func malformations() []malformation {
-	return []malformation{
+	ms := []malformation{
 		{"empty", constant(""), "malformed trace: unexpected end of JSON input"},
 		{"garbage", constant("\x00\x01garbage\xff"), "malformed trace: invalid character"},
 		{"truncated", func(t testing.TB) []byte {
@@ -187,26 +257,127 @@ func malformations() []malformation {
 		{"future-version", replace(`"version": 1`, `"version": 7`), "version 7 is newer than this clussim reads (1); upgrade clussim"},
 		{"future-version-new-body", constant(`{"format": "clussim-trace", "version": 2, "everything": ["new"]}`), "version 2 is newer"},
 		{"version-as-string", replace(`"version": 1`, `"version": "1"`), "cannot unmarshal string"},
-		{"unknown-field", replace(`"impl":`, `"extra": true, "impl":`), `unknown field "extra"`},
+		{"unknown-field", replace(`"impl":`, `"extra": true, "impl":`), `extra: unknown field "extra"`},
 		{"trailing-data", func(t testing.TB) []byte { return append(marshal(t, failingTrace(t)), "{}"...) }, "invalid character '{' after top-level value"},
-		{"tampered-impl", edit(func(tr *traces.Trace) { tr.Impl = "" }), "no implementation name"},
+		{"tampered-impl", edit(func(tr *traces.Trace) { tr.Impl = "" }), "impl: no implementation name"},
 		{"tampered-tier", edit(func(tr *traces.Trace) { tr.Config.Tier = "most" }), `config.tier is "most", want "all" or "documented"`},
 		{"tampered-max-steps", edit(func(tr *traces.Trace) { tr.Config.MaxSteps = -1 }), "config.maxSteps is negative"},
-		{"tampered-event-kind", edit(func(tr *traces.Trace) { tr.Events[3].Kind = "teleport" }), `event 3: unknown kind "teleport"`},
-		{"tampered-event-order", edit(func(tr *traces.Trace) { tr.Events[5].Step = 0 }), "event 5: step or time goes backwards"},
-		{"tampered-event-thread", edit(func(tr *traces.Trace) { tr.Events[0].Thread = 9 }), "event 0: thread T9 does not exist yet"},
+		{"tampered-event-kind", edit(func(tr *traces.Trace) { tr.Events[3].Kind = "teleport" }), `events[3].kind: unknown kind "teleport"`},
+		{"tampered-event-order", edit(func(tr *traces.Trace) { tr.Events[5].Step = 0 }), "events[5]: step or time goes backwards"},
+		{"tampered-event-thread", edit(func(tr *traces.Trace) { tr.Events[0].Thread = 9 }), "events[0].thread: thread T9 does not exist yet"},
 		{"tampered-spawn", edit(func(tr *traces.Trace) { tr.Events[firstEvent(tr, "spawn")].Args[0] = 5 }), "spawn of T5, want T1"},
 		{"tampered-clock", edit(func(tr *traces.Trace) { tr.Events[firstEvent(tr, "clock")].Thread = 0 }), "a clock event belongs to no thread"},
-		{"tampered-decision-kind", edit(func(tr *traces.Trace) { tr.Decisions[0].Kind = "coin" }), `decision 0: unknown kind "coin"`},
-		{"tampered-decision-thread", edit(func(tr *traces.Trace) { tr.Decisions[0].Value = 99 }), "decision 0: thread T99 does not exist"},
-		{"tampered-decision-order", edit(func(tr *traces.Trace) { tr.Decisions[1].Step = tr.Decisions[0].Step - 1 }), "decision 1: step"},
-		{"tampered-decision-options", edit(func(tr *traces.Trace) { tr.Decisions[0].N = 1 }), "option count 1 out of order"},
-		{"tampered-call-kind", edit(func(tr *traces.Trace) { tr.Calls[0].Kind = "ClusWorkerExplode" }), `call 0: unknown kind "ClusWorkerExplode"`},
-		{"tampered-call-id", edit(func(tr *traces.Trace) { tr.Calls[0].ID = 5 }), "call 0: id 5, want 1"},
+		{"tampered-decision-kind", edit(func(tr *traces.Trace) { tr.Decisions[0].Kind = "coin" }), `decisions[0].kind: unknown kind "coin"`},
+		{"tampered-decision-thread", edit(func(tr *traces.Trace) { tr.Decisions[0].Value = 99 }), "decisions[0].value: thread T99 does not exist"},
+		{"tampered-decision-order", edit(func(tr *traces.Trace) { tr.Decisions[1].Step = tr.Decisions[0].Step - 1 }), "decisions[1].step is"},
+		{"tampered-decision-options", edit(func(tr *traces.Trace) { tr.Decisions[0].N = 1 }), "decisions[0].n is 1, want 2 to 3"},
+		{"tampered-call-kind", edit(func(tr *traces.Trace) { tr.Calls[0].Kind = "ClusWorkerExplode" }), `calls[0].kind: unknown kind "ClusWorkerExplode"`},
+		{"tampered-call-id", edit(func(tr *traces.Trace) { tr.Calls[0].ID = 5 }), "calls[0].id is 5, want 1"},
 		{"tampered-call-ticks", edit(func(tr *traces.Trace) { tr.Calls[0].CallTick = int64(len(tr.Events)) }), "outside the log"},
-		{"tampered-call-worker", edit(func(tr *traces.Trace) { tr.Calls[0].Worker = 7 }), "call 0: worker w7 does not exist"},
+		{"tampered-call-worker", edit(func(tr *traces.Trace) { tr.Calls[0].Worker = 7 }), "calls[0].worker: worker w7 does not exist"},
 		{"tampered-scenario", edit(func(tr *traces.Trace) { tr.Scenario.Workers[0].Cycles[0].Behavior.Every = 0 }), "scenario: "},
+
+		// Members encoding/json would leave at their zero values.
+		{"missing-format", without("format"), `format is "", not "clussim-trace"`},
+		{"missing-version", without("version"), "unsupported version 0"},
+		{"missing-strategy-name", without("name", "strategy"), "strategy.name: missing"},
+		{"missing-config-tier", without("tier", "config"), "config.tier: missing"},
+		{"missing-verdict-failed", without("failed", "verdict"), "verdict.failed: missing"},
+		{"missing-verdict-failure", without("failure", "verdict"), "verdict.failure: missing"},
+		{"missing-decision-n", without("n", "decisions", 3), "decisions[3].n: missing"},
+		{"missing-event-args", without("args", "events", 7), "events[7].args: missing"},
+		{"missing-violation-tick", without("tick", "verdict", "violations", 0), "verdict.violations[0].tick: missing"},
+		{"missing-call-return-tick", without("returnTick", "calls", 1), "calls[1].returnTick: missing"},
+		// Keys encoding/json would accept twice, keeping the last.
+		{"duplicate-key", replace(`"impl":`, `"impl": "reference", "impl":`), `impl: duplicate key "impl"`},
+		{"duplicate-key-verdict", replace(`"failed":`, `"failed": false, "failed":`), `verdict.failed: duplicate key "failed"`},
+		{"duplicate-key-event", replace(`"kind": "step"`, `"kind": "exit", "kind": "step"`), `].kind: duplicate key "kind"`},
+		{"duplicate-key-scenario", replace(`"faults":`, `"faults": true, "faults":`), `scenario.faults: duplicate key "faults"`},
+		// Keys encoding/json would match regardless of case.
+		{"case-key", replace(`"impl":`, `"IMPL":`), `IMPL: key "IMPL" must be spelled "impl"`},
+		{"case-key-config", replace(`"tier": "all"`, `"Tier": "all"`), `config.Tier: key "Tier" must be spelled "tier"`},
+		{"case-key-scenario", replace(`"faults":`, `"FAULTS":`), `scenario.FAULTS: key "FAULTS" must be spelled "faults"`},
+		// Text encoding/json would silently replace with U+FFFD.
+		{"invalid-utf8", replace(`"impl": "literal"`, "\"impl\": \"lit\xffral\""), "invalid UTF-8 at byte offset"},
+		{"lone-high-surrogate", replace(`"impl": "literal"`, `"impl": "lit\ud800eral"`), `lone UTF-16 surrogate escape \ud800`},
+		{"lone-low-surrogate", replace(`"impl": "literal"`, `"impl": "lit\udc00eral"`), `lone UTF-16 surrogate escape \udc00`},
+		// Arrays encoding/json would fit into [3]int64 whatever their length.
+		{"args-short", set("args", []any{1, 2}, "events", 3), "events[3].args: has 2 elements, want exactly 3"},
+		{"args-long", set("args", []any{1, 2, 3, 4}, "events", 3), "events[3].args: has more than 3 elements, want exactly 3"},
+		{"args-null", set("args", nil, "events", 3), "events[3].args: want an array, got null"},
+		// Values of the wrong type, null for a value, fractions.
+		{"null-verdict", set("verdict", nil), "verdict: want an object, got null"},
+		{"null-impl", set("impl", nil), "impl: want a string, got null"},
+		{"negative-seed", set("seed", -1, "strategy"), "strategy.seed: the number -1 is not a non-negative integer of 64 bits"},
+		{"fractional-step", set("step", 1.5, "decisions", 0), "decisions[0].step: the number 1.5 is not an integer of 64 bits"},
+		{"string-step", set("step", "1", "decisions", 0), "decisions[0].step: want a number, got a string"},
+		{"object-for-array", set("threads", map[string]any{}), "threads: want an array, got an object"},
+		{"hostile-key", replace(`"impl":`, `"\u001b[2J\u202e": 1, "impl":`), `["\x1b[2J\u202e"]: unknown field "\x1b[2J\u202e"`},
+		{"hostile-kind", edit(func(tr *traces.Trace) { tr.Events[3].Kind = "\x1b[2J" }), `events[3].kind: unknown kind "\x1b[2J"`},
+
+		// Numbers out of range.
+		{"strategy-depth-huge", edit(func(tr *traces.Trace) { tr.Strategy.Depth = traces.MaxStrategyDepth + 1 }), "strategy.depth is 65, want -1 to 64"},
+		{"strategy-depth-negative", edit(func(tr *traces.Trace) { tr.Strategy.Depth = -2 }), "strategy.depth is -2, want -1 to 64"},
+		{"strategy-max-steps-negative", edit(func(tr *traces.Trace) { tr.Strategy.MaxSteps = -1 }), "strategy.maxSteps is -1, want 0 to 10000000"},
+		{"strategy-max-steps-huge", edit(func(tr *traces.Trace) { tr.Strategy.MaxSteps = 1 << 62 }), "strategy.maxSteps is 4611686018427387904, want 0 to 10000000"},
+		{"config-max-steps-huge", edit(func(tr *traces.Trace) { tr.Config.MaxSteps = traces.MaxRunSteps + 1 }), "config.maxSteps is 10000001, want 0 to 10000000"},
+		{"event-beyond-bound", edit(func(tr *traces.Trace) { tr.Config.MaxSteps = 3 }), "step is 4, beyond the step bound 3"},
+		{"decision-options-huge", edit(func(tr *traces.Trace) { tr.Decisions[0].N = 1 << 20 }), "decisions[0].n is 1048576, want 2 to 3"},
+		{"value-decision-options-huge", edit(func(tr *traces.Trace) {
+			tr.Decisions[0] = traces.Decision{Kind: "value", Step: tr.Decisions[0].Step, N: 1 << 17}
+		}), "decisions[0].n is 131072, want 2 to 65536"},
+		{"value-decision-value", edit(func(tr *traces.Trace) {
+			tr.Decisions[0] = traces.Decision{Kind: "value", Step: tr.Decisions[0].Step, Value: 2, N: 2}
+		}), "decisions[0].value is 2, out of [0, 2)"},
+		{"decision-step-zero", edit(func(tr *traces.Trace) { tr.Decisions[0].Step = 0 }), "decisions[0].step is 0, want at least 1"},
+		{"decision-beyond-log", edit(func(tr *traces.Trace) { tr.Decisions[len(tr.Decisions)-1].Step = lastStep(tr) + 2 }), ".step is 24, beyond the log, which ends at step 22"},
+		{"decision-beyond-bound", edit(func(tr *traces.Trace) {
+			clockTrace(tr, 0, 5)
+			tr.Threads = []string{}
+			tr.Decisions = []traces.Decision{{Kind: "value", Step: 7, N: 2}}
+		}), "decisions[0].step is 7, beyond the step bound 5"},
+		{"too-many-events", edit(func(tr *traces.Trace) { clockTrace(tr, 37, 1) }), "events: 37 events, more than the step bound 1 allows (36)"},
+		{"too-many-decisions", edit(func(tr *traces.Trace) {
+			clockTrace(tr, 2, 1)
+			for range 9 {
+				tr.Decisions = append(tr.Decisions, traces.Decision{Kind: "value", Step: 1, N: 2})
+			}
+		}), "decisions: 9 decisions, more than the step bound 1 allows (8)"},
+		{"verdict-step", edit(func(tr *traces.Trace) { tr.Verdict.Step = lastStep(tr) + 2 }), "verdict.step is 24, want 0 to 23"},
+		{"verdict-thread", edit(func(tr *traces.Trace) { tr.Verdict.Threads[0] = 99 }), "verdict.threads[0]: thread T99 does not exist"},
+		{"violation-step", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Step = -1 }), "verdict.violations[0].step is -1, want 0 to 23"},
+		{"violation-tick", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Tick = int64(len(tr.Events)) + 1 }), "verdict.violations[0].tick is 43, want 0 to 42"},
+		{"failure-kind", edit(func(tr *traces.Trace) { tr.Verdict.Failure = &traces.Failure{Kind: "meltdown", Thread: -1} }), `verdict.failure.kind: unknown kind "meltdown"`},
+		{"failure-step", edit(func(tr *traces.Trace) {
+			tr.Verdict.Failure = &traces.Failure{Kind: "deadlock", Step: 1 << 40, Thread: -1}
+		}), "verdict.failure.step is 1099511627776, want 0 to 23"},
+		{"failure-thread", edit(func(tr *traces.Trace) { tr.Verdict.Failure = &traces.Failure{Kind: "deadlock", Step: 3, Thread: 99} }), "verdict.failure.thread: thread T99 does not exist"},
+
+		// Verdicts that contradict themselves.
+		{"verdict-failed-without-violations", edit(func(tr *traces.Trace) { tr.Verdict.Violations = []traces.Violation{} }), "verdict.violations is empty, but verdict.failed is true"},
+		{"verdict-failed-without-rule", edit(func(tr *traces.Trace) { tr.Verdict.Rule = "" }), "verdict.rule is empty, but verdict.failed is true"},
+		{"verdict-tier", edit(func(tr *traces.Trace) { tr.Verdict.Tier = "bogus" }), `verdict.tier is "bogus", want "documented" or "safe"`},
+		{"verdict-differs", edit(func(tr *traces.Trace) { tr.Verdict.Message = "something else" }), "differ from those of verdict.violations[0]"},
+		{"verdict-passed-with-rule", edit(func(tr *traces.Trace) { tr.Verdict.Failed = false }), "verdict.failed is false, but the verdict names a rule"},
+		{"verdict-passed-with-violations", edit(func(tr *traces.Trace) {
+			v := &tr.Verdict
+			v.Failed, v.Rule, v.Tier, v.Message, v.Step, v.Threads = false, "", "", "", 0, []int32{}
+		}), "verdict.violations: 1 violations, but verdict.failed is false"},
+		{"violation-without-rule", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Rule = "" }), "verdict.violations[0].rule is empty"},
+		{"violation-tier", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Tier = "all" }), `verdict.violations[0].tier is "all"`},
+
+		// Strings too long.
+		{"long-impl", edit(func(tr *traces.Trace) { tr.Impl = strings.Repeat("x", traces.MaxNameBytes+1) }), "impl is 257 bytes long, more than 256"},
+		{"long-thread-name", edit(func(tr *traces.Trace) { tr.Threads[1] = strings.Repeat("x", 300) }), "threads[1] is 300 bytes long, more than 256"},
+		{"long-op", edit(func(tr *traces.Trace) { tr.Events[2].Op = strings.Repeat("x", 300) }), "events[2].op is 300 bytes long, more than 256"},
+		{"long-cell-name", edit(func(tr *traces.Trace) { tr.Cells[0] = strings.Repeat("x", 300) }), "cells[0] is 300 bytes long, more than 256"},
 	}
+	// Every top-level member is required; format and version are reported
+	// by the header check above.
+	for _, m := range []string{"impl", "scenario", "strategy", "config", "decisions", "events", "threads", "cells", "calls", "verdict"} {
+		ms = append(ms, malformation{"missing-" + m, without(m), m + ": missing"})
+	}
+	return ms
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -224,6 +395,9 @@ func TestDecodeErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), m.want) {
 				t.Errorf("Decode error\n  %v\nwant it to contain\n  %s", err, m.want)
+			}
+			if c := terminalUnsafe(err.Error()); c >= 0 || strings.Contains(err.Error(), "\n") {
+				t.Errorf("the error holds %U, unsafe to print: %q", c, err)
 			}
 		})
 	}

@@ -1,40 +1,72 @@
 package traces
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/clussim/clussim/sim"
 )
 
-// Defaults of the timeline view.
+// Defaults and limits of the timeline view.
 const (
 	defaultColumnWidth = 30
 	minColumnWidth     = 12
+	// MaxColumnWidth is the widest column ViewOptions.Width may ask for.
+	MaxColumnWidth = 200
+	// manyEvents is the length of log past which the default view leaves
+	// plain cell accesses out.
+	manyEvents = 400
+	// maxTimelineBytes bounds the table: a row count times a row width
+	// can grow far past what a terminal shows, so the rows stop there.
+	maxTimelineBytes = 64 << 20
 )
+
+// ErrOption is wrapped by the error of ViewOptions.Validate.
+var ErrOption = errors.New("traces: bad view option")
 
 // ViewOptions tune Timeline. The zero value is the default view.
 type ViewOptions struct {
-	// Width is the width of one thread's column (default 30).
+	// Width is the width of one thread's column: 0 for the default (30),
+	// else at most MaxColumnWidth; widths below 12 are widened to 12.
 	Width int
 	// Steps shows every scheduling step, cell accesses included; by default
 	// plain cell loads and stores are left out when the run is long.
 	Steps bool
 }
 
+// Validate reports whether o is within the limits: Width must be 0 (the
+// default) or from 1 to MaxColumnWidth. The error wraps ErrOption.
+func (o ViewOptions) Validate() error {
+	if o.Width < 0 || o.Width > MaxColumnWidth {
+		return fmt.Errorf("%w: width %d is out of range: want 0 (the default, %d) or 1 to %d",
+			ErrOption, o.Width, defaultColumnWidth, MaxColumnWidth)
+	}
+	return nil
+}
+
+// columnWidth is the width Timeline uses for o, clamped to the limits
+// whether or not o is valid.
+func (o ViewOptions) columnWidth() int {
+	if o.Width == 0 {
+		return defaultColumnWidth
+	}
+	return min(max(o.Width, minColumnWidth), MaxColumnWidth)
+}
+
 // Timeline renders the run as a table with one column per thread and one
 // row per event, in tick order, with the virtual time and step of each row.
-// The step of the first violation is marked with ">>".
+// The step of the first violation is marked with ">>". Every string taken
+// from the trace goes through Sanitize, so the result is safe to print on a
+// terminal whatever the trace holds; Timeline never panics, whatever t and
+// o (invalid options are clamped, see ViewOptions.Validate).
 func Timeline(t *Trace, o ViewOptions) string {
-	width := o.Width
-	if width == 0 {
-		width = defaultColumnWidth
-	}
-	width = max(width, minColumnWidth)
+	width := o.columnWidth()
 	threads := int32(1)
 	names := []string{"main"}
 	for _, ev := range t.Events {
-		if ev.Kind == "spawn" {
+		if ev.Kind == "spawn" && threads < maxThreads {
 			threads++
 			names = append(names, ev.Op)
 		}
@@ -47,20 +79,28 @@ func Timeline(t *Trace, o ViewOptions) string {
 		case owner[i] != "":
 			names[i] = owner[i]
 		}
+		names[i] = Sanitize(names[i])
 	}
+	cells := make([]string, len(t.Cells))
+	for i, c := range t.Cells {
+		cells[i] = Sanitize(c)
+	}
+	v := &t.Verdict
 	var b strings.Builder
-	fmt.Fprintf(&b, "scenario %s, implementation %s, strategy %s", t.Scenario.Name, t.Impl, strategyName(t.Strategy))
-	if t.Verdict.Failed {
-		fmt.Fprintf(&b, "\n%s (%s) at step %d: %s", t.Verdict.Rule, t.Verdict.Tier, t.Verdict.Step, t.Verdict.Message)
+	fmt.Fprintf(&b, "scenario %s, implementation %s, strategy %s", Sanitize(t.Scenario.Name), Sanitize(t.Impl), strategyName(t.Strategy))
+	if v.Failed {
+		fmt.Fprintf(&b, "\n%s (%s) at step %d: %s", Sanitize(v.Rule), Sanitize(v.Tier), v.Step, Sanitize(v.Message))
 	} else {
 		b.WriteString("\nno rule broken")
 	}
 	b.WriteString("\n\n")
 	cell := func(s string) string {
-		if len(s) > width-1 {
-			s = s[:width-2] + "~"
+		n := utf8.RuneCountInString(s)
+		if n > width-1 {
+			s = truncate(s, width-2) + "~"
+			n = width - 1
 		}
-		return s + strings.Repeat(" ", width-len(s))
+		return s + strings.Repeat(" ", width-n)
 	}
 	var head strings.Builder
 	fmt.Fprintf(&head, "   %6s %6s %7s |", "tick", "step", "ms")
@@ -68,42 +108,56 @@ func Timeline(t *Trace, o ViewOptions) string {
 		head.WriteString(" " + cell(fmt.Sprintf("T%d %s", i, names[i])))
 	}
 	b.WriteString(strings.TrimRight(head.String(), " ") + "\n")
-	skipCells := !o.Steps && len(t.Events) > 400
+	skipCells := !o.Steps && len(t.Events) > manyEvents
+	blank := " " + cell("")
 	for tick, ev := range t.Events {
-		text := eventText(ev, t.Cells)
+		if b.Len() > maxTimelineBytes {
+			fmt.Fprintf(&b, "(the rest of the log, from tick %d on, is left out: the timeline is limited to %d MiB)\n",
+				tick, maxTimelineBytes>>20)
+			break
+		}
+		text := eventText(ev, cells)
 		if text == "" || (skipCells && isCellOp(ev.Op) && ev.Kind == "step") {
 			continue
 		}
 		mark := "  "
-		if t.Verdict.Failed && ev.Step == t.Verdict.Step && (ev.Kind == "step" || ev.Kind == "wake" || ev.Kind == "timeout") {
+		if v.Failed && ev.Step == v.Step && (ev.Kind == "step" || ev.Kind == "wake" || ev.Kind == "timeout") {
 			mark = ">>"
 		}
 		fmt.Fprintf(&b, "%s %6d %6d %7d |", mark, tick, ev.Step, ev.Time)
-		if ev.Thread < 0 {
+		if ev.Thread < 0 || ev.Thread >= threads {
 			b.WriteString(" " + text + "\n")
 			continue
 		}
-		var row strings.Builder
-		for i := range threads {
-			if i == ev.Thread {
-				row.WriteString(" " + cell(text))
-			} else {
-				row.WriteString(" " + cell(""))
-			}
+		// The columns right of the event's are blank: leave them out
+		// rather than trim them.
+		for range ev.Thread {
+			b.WriteString(blank)
 		}
-		b.WriteString(strings.TrimRight(row.String(), " "))
+		b.WriteString(strings.TrimRight(" "+cell(text), " "))
 		b.WriteString("\n")
 	}
-	if len(t.Verdict.Violations) > 1 {
+	if len(v.Violations) > 1 {
 		b.WriteString("\nall violations:\n")
-		for _, v := range t.Verdict.Violations {
-			fmt.Fprintf(&b, "  step %d: %s (%s): %s\n", v.Step, v.Rule, v.Tier, v.Message)
+		for _, x := range v.Violations {
+			fmt.Fprintf(&b, "  step %d: %s (%s): %s\n", x.Step, Sanitize(x.Rule), Sanitize(x.Tier), Sanitize(x.Message))
 		}
 	}
-	if f := t.Verdict.Failure; f != nil {
-		fmt.Fprintf(&b, "\nthe run ended early: %s at step %d: %s\n", f.Kind, f.Step, f.Message)
+	if f := v.Failure; f != nil {
+		fmt.Fprintf(&b, "\nthe run ended early: %s at step %d: %s\n", Sanitize(f.Kind), f.Step, Sanitize(f.Message))
 	}
 	return strings.TrimRight(b.String(), " \n") + "\n"
+}
+
+// truncate returns the first n runes of s.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 func strategyName(s Strategy) string {
@@ -115,14 +169,14 @@ func strategyName(s Strategy) string {
 	case "dfs":
 		return fmt.Sprintf("dfs (preemption bound %d)", s.Depth)
 	}
-	return s.Name
+	return Sanitize(s.Name)
 }
 
 // threadRoles names the threads that run worker routines, e.g. "w0 routine".
 func threadRoles(t *Trace, n int) []string {
 	out := make([]string, n)
 	for _, c := range t.Calls {
-		if c.Kind == sim.CallStart.String() && int(c.Thread) < n && out[c.Thread] == "" {
+		if c.Kind == sim.CallStart.String() && c.Thread >= 0 && int(c.Thread) < n && out[c.Thread] == "" {
 			out[c.Thread] = fmt.Sprintf("w%d routine", c.Worker)
 		}
 	}
@@ -138,7 +192,9 @@ func isCellOp(op string) bool {
 }
 
 // eventText renders one event for its thread's column; "" hides it.
+// cells are the sanitized cell names.
 func eventText(ev Event, cells []string) string {
+	ev.Kind, ev.Op = Sanitize(ev.Kind), Sanitize(ev.Op)
 	switch ev.Kind {
 	case "clock":
 		return fmt.Sprintf("-- clock jumps to %d ms --", ev.Time)

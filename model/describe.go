@@ -101,10 +101,8 @@ func describeState(st interface{}) string {
 		return fmt.Sprintf("?%v", st)
 	}
 	var parts []string
-	for idx, w := range s {
-		if w.isZero() {
-			continue
-		}
+	for _, sl := range s {
+		idx, w := sl.idx, sl.w
 		var f []string
 		if w.created {
 			f = append(f, "created")

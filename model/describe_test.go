@@ -36,11 +36,11 @@ func TestDescribeOperation(t *testing.T) {
 }
 
 func TestDescribeState(t *testing.T) {
-	s := state{
-		{created: true, flag: true, exited: true, exitTick: 12, first: 5},
-		{},
-		{created: true, aliveAt: 8, signaled: []int{3, 4}},
-	}
+	s := dense(
+		worker{created: true, flag: true, exited: true, exitTick: 12, first: 5},
+		worker{},
+		worker{created: true, aliveAt: 8, signaled: []int{3, 4}},
+	)
 	want := "w0{created flag exited@12 first=#5} w2{created alive@8 signaled=#3,#4}"
 	if got := describeState(s); got != want {
 		t.Errorf("describeState = %q, want %q", got, want)

@@ -395,16 +395,42 @@
 //
 // # Partitioning
 //
-// When no operation spans several structs (no MultiReturn, no ExSignal with
-// Workers), the history is checked one struct at a time, which is exact
-// because the structs then share nothing. Otherwise it is checked as one
-// partition.
+// The history is split into parts that share no struct: two structs fall in
+// one part when an operation names both (a MultiReturn, or an ExSignal with
+// Workers), directly or through other structs; see [Partition]. Each part
+// is checked on its own, which is exact (P-compositionality) because the
+// model's state is a product of per-struct states and every operation
+// reads and writes only the structs it names. A WorkersTerminate over w0
+// and w1 thus couples those two and leaves every other struct a part of
+// its own.
+//
+// # Checking with a budget
+//
+// Porcupine's search can take time exponential in the number of calls that
+// overlap, so [CheckBudget] gives it a budget in model steps (one step is
+// one application of the specification to one state), never in wall time:
+// the same history and budget give the same verdict and the same step
+// counts on any machine. The parts are checked one after the other, the
+// smallest first, each with an equal share of what the others left; a
+// part whose share runs out is [Undecided], which is neither a failure nor
+// a pass. [DefaultBudget] keeps a check that runs out within a few tenths
+// of a second.
+//
+// The checker also prunes the search where it can prove a branch dead. A
+// ClusWorkerTerminate that returned, not by the worker on itself, and that
+// no Exit or Create of its struct overlaps cannot have been the first call
+// on a running routine (D5: the first waits for the exit). Told so, the
+// model refuses it as the first at once, instead of letting porcupine try
+// every order of the other calls before the call's return shows the dead
+// end; with it, racing terminators are checked in a few steps per call.
+// The pruning never changes a verdict.
 //
 // # Using the package
 //
 // Build a []porcupine.Operation whose Input is an [Input] and whose Output is
-// an [Output], check it with [Validate] in harness tests, and call [Check]
-// or [CheckVerbose]; the latter's result goes to porcupine.Visualize with
-// [New] as the model. Neither uses a timeout, so the answer is always
-// porcupine.Ok or porcupine.Illegal.
+// an [Output], check it with [Validate] in harness tests, and call
+// [CheckBudget], or [CheckVerboseBudget], whose linearization information
+// goes to porcupine.Visualize with [New] as the model. [Check] and
+// [CheckVerbose] are the same without a budget, so their answer is always
+// porcupine.Ok or porcupine.Illegal, but they may run for a long time.
 package model

@@ -10,6 +10,15 @@ import "github.com/anishathalye/porcupine"
 // history ends before it.
 const pending int64 = 100
 
+// dense builds the state whose worker i is ws[i].
+func dense(ws ...worker) state {
+	var s state
+	for i, w := range ws {
+		s = s.with(i, w)
+	}
+	return s
+}
+
 func hist(parts ...[]porcupine.Operation) []porcupine.Operation {
 	var out []porcupine.Operation
 	for _, p := range parts {

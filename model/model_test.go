@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -313,7 +314,7 @@ func TestVisualize(t *testing.T) {
 
 func TestPartition(t *testing.T) {
 	perWorker := hist(create(1, 1, 2, 0), create(0, 3, 4, 0), exit(1, 5), terminate(0, 1, 6, 7))
-	parts := partition(perWorker)
+	parts := Partition(perWorker)
 	if len(parts) != 2 {
 		t.Fatalf("got %d partitions, want 2", len(parts))
 	}
@@ -328,12 +329,63 @@ func TestPartition(t *testing.T) {
 		t.Errorf("partition 1 lost history order: %v", parts[1])
 	}
 	multi := hist(perWorker, workersTerminate([]int{0, 1}, 9, 8, 9, 0, exArgs{waitOnly: true}))
-	if got := len(partition(multi)); got != 1 {
+	if got := len(Partition(multi)); got != 1 {
 		t.Errorf("with a MultiReturn: %d partitions, want 1", got)
 	}
 	atomic := hist(perWorker, []porcupine.Operation{op(Input{Kind: ExSignal, Call: 9, Workers: []int{0, 1}}, Output{}, 8, 9)})
-	if got := len(partition(atomic)); got != 1 {
+	if got := len(Partition(atomic)); got != 1 {
 		t.Errorf("with a many-worker ExSignal: %d partitions, want 1", got)
+	}
+}
+
+// TestPartitionComponents: a MultiReturn couples only the structs it names
+// (and, through other MultiReturns, the structs those name); the others
+// keep partitions of their own. A MultiReturn that names no struct joins
+// the part of its Worker without coupling anything.
+func TestPartitionComponents(t *testing.T) {
+	var h []porcupine.Operation
+	for w := 0; w < 6; w++ {
+		h = hist(h, create(w, int64(10*w+1), int64(10*w+2), ErrorSuccess), exit(w, int64(10*w+3)))
+	}
+	h = hist(h,
+		workersTerminate([]int{4, 1}, 91, 70, 71, ErrorSuccess, exArgs{timeout: Infinite, waitOnly: true}),
+		workersTerminate([]int{1, 5}, 92, 72, 73, ErrorSuccess, exArgs{timeout: Infinite}),
+		[]porcupine.Operation{op(Input{Kind: MultiReturn, Call: 93, Worker: 2, Workers: []int{2, 3}, NullEntry: true},
+			Output{Code: ErrorInvalidParameter}, 74, 75)},
+		[]porcupine.Operation{op(Input{Kind: MultiReturn, Call: 94, Worker: 3}, Output{Code: ErrorSuccess}, 76, 77)},
+	)
+	if err := Validate(h); err != nil {
+		t.Fatal(err)
+	}
+	idx, workers := partitionIndex(h)
+	want := [][]int{{0}, {1, 4, 5}, {2}, {3}}
+	if fmt.Sprint(workers) != fmt.Sprint(want) {
+		t.Fatalf("partition structs %v, want %v", workers, want)
+	}
+	seen := 0
+	for i, part := range idx {
+		for j, k := range part {
+			seen++
+			if j > 0 && part[j-1] >= k {
+				t.Errorf("partition %d is not in history order: %v", i, part)
+			}
+			in := h[k].Input.(Input)
+			ws := touched(in)
+			if len(ws) == 0 {
+				ws = []int{in.Worker}
+			}
+			for _, w := range ws {
+				if !slices.Contains(workers[i], w) {
+					t.Errorf("partition %d %v holds %s, which names w%d", i, workers[i], describeOperation(in, h[k].Output), w)
+				}
+			}
+		}
+	}
+	if seen != len(h) {
+		t.Errorf("partitions hold %d operations, the history %d", seen, len(h))
+	}
+	if v, st := CheckBudget(h, DefaultBudget); v != Linearizable || len(st.Partitions) != 4 {
+		t.Errorf("CheckBudget = %v over %d partitions, want linearizable over 4", v, len(st.Partitions))
 	}
 }
 
@@ -347,9 +399,7 @@ func TestStepIsPure(t *testing.T) {
 			for _, s := range states {
 				before := describeState(s)
 				clone := deepClone(s)
-				for _, n := range step(s, o.Input, o.Output) {
-					next = append(next, n.(state))
-				}
+				next = append(next, step(s, o.Input, o.Output)...)
 				if describeState(s) != before || !equalStates(s, clone) || !deepEqual(s, clone) {
 					t.Fatalf("%s: step(%s) changed its input state %s", c.name, describeOperation(o.Input, o.Output), before)
 				}
@@ -363,9 +413,9 @@ func TestStepIsPure(t *testing.T) {
 
 func deepClone(s state) state {
 	out := make(state, len(s))
-	for i, w := range s {
-		w.signaled = append([]int(nil), w.signaled...)
-		out[i] = w
+	for i, sl := range s {
+		sl.w.signaled = append([]int(nil), sl.w.signaled...)
+		out[i] = sl
 	}
 	return out
 }
@@ -375,7 +425,7 @@ func deepEqual(a, b state) bool {
 		return false
 	}
 	for i := range a {
-		if !a[i].equal(b[i]) {
+		if a[i].idx != b[i].idx || !a[i].w.equal(b[i].w) {
 			return false
 		}
 	}
@@ -384,16 +434,19 @@ func deepEqual(a, b state) bool {
 
 func TestEqualAndHash(t *testing.T) {
 	w := worker{created: true, flag: true, first: 5, signaled: []int{5, 7}}
-	a := state{w}
-	b := state{w, worker{}, worker{}}
+	a := dense(w)
+	b := dense(w, worker{}, worker{})
 	if !equalStates(a, b) || !equalStates(b, a) {
 		t.Fatal("trailing zero workers must not make states differ")
 	}
 	if hashState(a) != hashState(b) {
 		t.Fatal("equal states must hash equal")
 	}
-	if !equalStates(state(nil), state{worker{}}) || hashState(state(nil)) != hashState(state{worker{}}) {
+	if !equalStates(state(nil), dense(worker{})) || hashState(state(nil)) != hashState(dense(worker{})) {
 		t.Fatal("the empty state and a zero worker must be equal with equal hashes")
+	}
+	if c := dense(w, worker{created: true}).with(1, worker{}); !equalStates(a, c) || hashState(a) != hashState(c) {
+		t.Fatal("a worker set back to zero must leave the state equal to one that never had it")
 	}
 	variants := []worker{
 		{created: true, flag: true, first: 5, signaled: []int{5}},
@@ -405,11 +458,14 @@ func TestEqualAndHash(t *testing.T) {
 		{created: true, flag: true, aliveAt: 9, first: 5, signaled: []int{5, 7}},
 	}
 	for _, v := range variants {
-		if equalStates(a, state{v}) {
-			t.Errorf("%s equals %s", describeState(state{v}), describeState(a))
+		if equalStates(a, dense(v)) {
+			t.Errorf("%s equals %s", describeState(dense(v)), describeState(a))
+		}
+		if hashState(a) == hashState(dense(v)) {
+			t.Errorf("%s and %s hash equal", describeState(dense(v)), describeState(a))
 		}
 	}
-	if equalStates(a, state{worker{}, w}) {
+	if equalStates(a, dense(worker{}, w)) || hashState(a) == hashState(dense(worker{}, w)) {
 		t.Error("the same worker at another index must differ")
 	}
 	if hashState(a) != hashState(deepClone(a)) {
@@ -448,7 +504,7 @@ func TestStepRejectsMalformedInputs(t *testing.T) {
 }
 
 func TestUnknownCreateKeepsAllOutcomes(t *testing.T) {
-	prev := state{worker{created: true, flag: true, exited: true, exitTick: 3, first: 1}}
+	prev := dense(worker{created: true, flag: true, exited: true, exitTick: 3, first: 1})
 	got := step(prev, Input{Kind: Create, Call: 9}, Output{Unknown: true})
 	var descs []string
 	for _, s := range got {

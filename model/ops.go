@@ -140,6 +140,13 @@ type Input struct {
 	// WAIT_TIMEOUT results are judged against Gone: a thread that is not
 	// gone is still running as far as a wait on it can tell.
 	Gone int64
+
+	// The checker's own annotations, which the harness cannot see or set.
+	// cannotWait marks a TerminateSignal whose call cannot have waited for
+	// an exit (see prepare); the zero value prunes nothing. part is 1 + the
+	// index of the operation's part in a verbose check, 0 outside one.
+	cannotWait bool
+	part       int
 }
 
 // Output is the output of one porcupine operation.

@@ -1,6 +1,9 @@
 package model
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // worker is the model's view of one CLUS_WORKER structure together with the
 // bookkeeping for API calls on it that are half done. Values are immutable
@@ -35,85 +38,120 @@ func (w worker) isZero() bool {
 }
 
 // equal reports whether two worker states are the same.
-func (w worker) equal(v worker) bool {
-	return w.created == v.created && w.flag == v.flag && w.exited == v.exited &&
-		w.exitTick == v.exitTick && w.aliveAt == v.aliveAt && w.first == v.first &&
-		slices.Equal(w.signaled, v.signaled)
+func (w worker) equal(v worker) bool { return compareWorkers(w, v) == 0 }
+
+// compareWorkers is a total order on worker states, used to keep sets of
+// states in one canonical order.
+func compareWorkers(w, v worker) int {
+	return cmp.Or(
+		compareBool(w.created, v.created), compareBool(w.flag, v.flag), compareBool(w.exited, v.exited),
+		cmp.Compare(w.exitTick, v.exitTick), cmp.Compare(w.aliveAt, v.aliveAt), cmp.Compare(w.first, v.first),
+		slices.Compare(w.signaled, v.signaled))
 }
 
-// state is the model's state: one worker per CLUS_WORKER index. Indexes past
-// the end of the slice are zero workers, and a state never ends in a zero
-// worker (normalize keeps it so), so Equal and Hash see one representation
-// per state.
-type state []worker
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
 
-// get returns worker i, or the zero worker when i lies past the end.
+// slot is one worker of a state that is not zero, with its index.
+type slot struct {
+	idx int
+	w   worker
+}
+
+// state is the model's state: the workers that are not zero, by increasing
+// index; every index not listed is a zero worker. There is exactly one
+// representation per state (no zero worker is ever listed), so Equal is a
+// comparison slot by slot and Hash is well defined, and a state costs memory
+// for the workers a history has touched only, whatever their indexes (a
+// partition of w63 alone holds one slot, not 64 workers).
+type state []slot
+
+// find returns the position of worker i in s, or where it would go.
+func (s state) find(i int) (int, bool) {
+	return slices.BinarySearchFunc(s, i, func(sl slot, i int) int { return cmp.Compare(sl.idx, i) })
+}
+
+// get returns worker i, the zero worker when s does not list it.
 func (s state) get(i int) worker {
-	if i < len(s) {
-		return s[i]
+	if k, ok := s.find(i); ok {
+		return s[k].w
 	}
 	return worker{}
 }
 
 // with returns a new state equal to s except that worker i is w. It never
-// writes to s.
+// writes to s (it may return s itself when nothing changes).
 func (s state) with(i int, w worker) state {
-	n := max(len(s), i+1)
-	out := make(state, n)
-	copy(out, s)
-	out[i] = w
-	return out.normalize()
-}
-
-// normalize drops trailing zero workers.
-func (s state) normalize() state {
-	n := len(s)
-	for n > 0 && s[n-1].isZero() {
-		n--
+	k, found := s.find(i)
+	switch {
+	case found && w.isZero():
+		out := make(state, 0, len(s)-1)
+		out = append(out, s[:k]...)
+		return append(out, s[k+1:]...)
+	case found:
+		out := slices.Clone(s)
+		out[k].w = w
+		return out
+	case w.isZero():
+		return s
 	}
-	return s[:n]
+	out := make(state, 0, len(s)+1)
+	out = append(out, s[:k]...)
+	out = append(out, slot{i, w})
+	return append(out, s[k:]...)
 }
 
-// equalStates is the model's Equal: states equal up to trailing zero
-// workers.
+// compareStates is a total order on states.
+func compareStates(a, b state) int {
+	return slices.CompareFunc(a, b, func(x, y slot) int {
+		return cmp.Or(cmp.Compare(x.idx, y.idx), compareWorkers(x.w, y.w))
+	})
+}
+
+// equalStates is the Equal of single states.
 func equalStates(a, b interface{}) bool {
-	s, t := a.(state), b.(state)
-	n := max(len(s), len(t))
-	for i := 0; i < n; i++ {
-		if !s.get(i).equal(t.get(i)) {
-			return false
-		}
-	}
-	return true
+	return compareStates(a.(state), b.(state)) == 0
 }
 
-// FNV-1a parameters for hashState.
+// Hashing: each 64-bit word is folded in with a multiply and a shift, and
+// the result goes through MurmurHash3's finalizer, so that every input bit
+// reaches every output bit. (Porcupine combines the state's hash with the
+// hash of the set of linearized operations by XOR, so a weak hash would
+// cost collisions in its cache, which are resolved by Equal.)
 const (
-	fnvOffset uint64 = 14695981039346656037
-	fnvPrime  uint64 = 1099511628211
+	hashSeed uint64 = 0x9e3779b97f4a7c15
+	hashMul  uint64 = 0xff51afd7ed558ccd
+	hashMul2 uint64 = 0xc4ceb9fe1a85ec53
 )
 
-// mix folds one 64-bit word into an FNV-1a style hash.
+// mix folds one word into h.
 func mix(h, v uint64) uint64 {
-	for i := 0; i < 8; i++ {
-		h ^= v & 0xff
-		h *= fnvPrime
-		v >>= 8
-	}
-	return h
+	h ^= v
+	h *= hashMul
+	return h ^ h>>29
 }
 
-// hashState is the model's Hash. It stops at the last non-zero worker, so
-// states that Equal calls equal hash equal whatever their slice lengths.
-func hashState(a interface{}) uint64 {
-	s := a.(state)
-	n := len(s)
-	for n > 0 && s[n-1].isZero() {
-		n--
-	}
-	h := fnvOffset
-	for i := 0; i < n; i++ {
-		w := s[i]
+// finish is MurmurHash3's 64-bit finalizer.
+func finish(h uint64) uint64 {
+	h ^= h >> 33
+	h *= hashMul
+	h ^= h >> 33
+	h *= hashMul2
+	return h ^ h>>33
+}
+
+// hash returns the state's hash; equal states hash equal.
+func (s state) hash() uint64 {
+	h := hashSeed
+	for _, sl := range s {
+		w := sl.w
 		var bits uint64
 		if w.created {
 			bits |= 1
@@ -124,17 +162,20 @@ func hashState(a interface{}) uint64 {
 		if w.exited {
 			bits |= 4
 		}
-		h = mix(h, bits)
+		h = mix(h, uint64(sl.idx))
+		h = mix(h, bits|uint64(len(w.signaled))<<3)
 		h = mix(h, uint64(w.exitTick))
 		h = mix(h, uint64(w.aliveAt))
 		h = mix(h, uint64(w.first))
-		h = mix(h, uint64(len(w.signaled)))
 		for _, c := range w.signaled {
 			h = mix(h, uint64(c))
 		}
 	}
-	return h
+	return finish(h)
 }
+
+// hashState is the Hash of single states.
+func hashState(a interface{}) uint64 { return a.(state).hash() }
 
 // addCall returns the sorted set calls with c added, as a new slice.
 func addCall(calls []int, c int) []int {

@@ -5,12 +5,13 @@ import (
 	"slices"
 )
 
-// step is the Step function of the nondeterministic model: it returns every
-// state the system may be in after the operation (in, out) applied to s, or
-// nil when the operation is illegal in s. It never modifies s, and it never
-// panics, whatever it is given: porcupine calls it on its own goroutines,
-// where a panic cannot be recovered.
-func step(st, in, out interface{}) []interface{} {
+// step is the sequential specification: it returns every state the system
+// may be in after the operation (in, out) applied to st, or nil when the
+// operation is illegal in st. It never modifies st, and it never panics,
+// whatever it is given: porcupine calls it on its own goroutines, where a
+// panic cannot be recovered. One call of step is one model step, the unit
+// of [CheckBudget]'s budget.
+func step(st, in, out interface{}) []state {
 	s, ok := st.(state)
 	if !ok {
 		return nil
@@ -74,19 +75,19 @@ func outputOf(v interface{}) (Output, bool) {
 }
 
 // one wraps a single next state.
-func one(s state) []interface{} { return []interface{}{s} }
+func one(s state) []state { return []state{s} }
 
 // stepCreate: a success starts a new incarnation with the flag FALSE (D1,
 // S1); a failure leaves hThread NULL and no routine running (P9). Calls still
 // half done on the struct keep their bookkeeping. A Create that never
 // returned may have succeeded, failed, or not happened yet.
-func stepCreate(s state, i Input, o Output) []interface{} {
+func stepCreate(s state, i Input, o Output) []state {
 	old := s.get(i.Worker)
 	ok := s.with(i.Worker, worker{created: true, signaled: old.signaled})
 	failed := s.with(i.Worker, worker{signaled: old.signaled})
 	switch {
 	case o.Unknown:
-		return []interface{}{s, ok, failed}
+		return []state{s, ok, failed}
 	case o.Code == ErrorSuccess:
 		return one(ok)
 	default:
@@ -97,7 +98,7 @@ func stepCreate(s state, i Input, o Output) []interface{} {
 // stepCheck: CheckTerminate reads the flag of a created worker (D3). A check
 // by the worker's own routine (Self) also needs the routine not to have
 // returned yet, which ties the check to the current incarnation (S1).
-func stepCheck(s state, i Input, o Output) []interface{} {
+func stepCheck(s state, i Input, o Output) []state {
 	if o.Unknown {
 		return one(s)
 	}
@@ -114,7 +115,7 @@ func stepCheck(s state, i Input, o Output) []interface{} {
 // exitTick records when the thread was gone (Input.Gone; a thread that
 // never finished is gone at the end of time), since that, not the
 // routine's return, is what a wait on the thread observes.
-func stepExit(s state, i Input) []interface{} {
+func stepExit(s state, i Input) []state {
 	w := s.get(i.Worker)
 	gone := i.Gone
 	if gone <= 0 {
@@ -131,12 +132,21 @@ func stepExit(s state, i Input) []interface{} {
 // stepTerminateSignal: the first ClusWorkerTerminate of a created
 // incarnation sets the flag and becomes the one that must wait (D5, D7);
 // any other call changes nothing but its own bookkeeping (D6).
-func stepTerminateSignal(s state, i Input) []interface{} {
+//
+// A call the checker marked cannotWait (see prepare) could not return
+// after an Exit or Create of the struct, so as the first call on a running
+// routine it would make every continuation fail at its return half; the
+// step refuses it at once. That prunes the search, it does not change which
+// histories are linearizable.
+func stepTerminateSignal(s state, i Input) []state {
 	if i.Call <= 0 {
 		return nil
 	}
 	w := s.get(i.Worker)
 	if w.created && !w.flag {
+		if i.cannotWait && !w.exited {
+			return nil
+		}
 		w.flag = true
 		w.first = i.Call
 	}
@@ -147,7 +157,7 @@ func stepTerminateSignal(s state, i Input) []interface{} {
 // stepTerminateReturn: a call returns after its own signal half; the first
 // call returns only once the routine has returned (D5), unless the worker
 // called it on itself (P1).
-func stepTerminateReturn(s state, i Input, o Output) []interface{} {
+func stepTerminateReturn(s state, i Input, o Output) []state {
 	if o.Unknown {
 		return one(s)
 	}
@@ -165,7 +175,7 @@ func stepTerminateReturn(s state, i Input, o Output) []interface{} {
 // stepExSignal: TerminateEx or WorkersTerminate with WaitOnly FALSE sets the
 // flag of a created worker (D8, D9) without becoming a "first" Terminate.
 // With Input.Workers set it signals all of them in one step (P7).
-func stepExSignal(s state, i Input) []interface{} {
+func stepExSignal(s state, i Input) []state {
 	if i.Call <= 0 {
 		return nil
 	}
@@ -188,7 +198,7 @@ func stepExSignal(s state, i Input) []interface{} {
 }
 
 // stepExReturn checks the code of ClusWorkerTerminateEx (D8, P1, P3).
-func stepExReturn(s state, i Input, o Output) []interface{} {
+func stepExReturn(s state, i Input, o Output) []state {
 	if o.Unknown {
 		return one(s)
 	}
@@ -229,7 +239,7 @@ func stepExReturn(s state, i Input, o Output) []interface{} {
 }
 
 // stepMultiReturn checks the code of ClusWorkersTerminate (D9, P1, P7).
-func stepMultiReturn(s state, i Input, o Output) []interface{} {
+func stepMultiReturn(s state, i Input, o Output) []state {
 	if o.Unknown {
 		return one(s)
 	}
@@ -281,11 +291,11 @@ func stepMultiReturn(s state, i Input, o Output) []interface{} {
 // deadline settles it with no further constraint. Otherwise each created
 // target still running gives one next state in which it is that target which
 // must exit after the deadline.
-func multiTimeout(s state, targets []int, deadline int64) []interface{} {
+func multiTimeout(s state, targets []int, deadline int64) []state {
 	if deadline <= 0 {
 		return nil
 	}
-	var next []interface{}
+	var next []state
 	for _, t := range targets {
 		w := s.get(t)
 		if !w.created {

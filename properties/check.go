@@ -65,6 +65,12 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 	}
 	lim := scenario.DefaultLimits()
 	runner := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
+	runner.SetLinBudget(c.linBudget)
+	defer func() {
+		if n := runner.LinUndecided(); n > 0 {
+			t.Logf("clussim: generated scenarios: %s", LinUndecidedNote(c.linBudget, n))
+		}
+	}()
 	path := c.tracePath(t.Name(), "generated")
 	rapid.Check(t, func(rt *rapid.T) {
 		s := scenario.Draw(rt, lim)
@@ -110,15 +116,21 @@ type Report struct {
 	// not be saved, nil when it was. A report with a SaveErr still fails;
 	// String says the trace is missing and why.
 	SaveErr error
+	// LinBudget is the budget of each run's LIN check in model steps, and
+	// LinUndecided counts the runs whose LIN check was undecided within
+	// it: neither failures nor passes (String says so).
+	LinBudget    int64
+	LinUndecided int
 }
 
 // String renders the report: the verdict, the trace and the replay command.
 func (r *Report) String() string {
 	if r.Failure == nil {
 		if r.Generated == 0 {
-			return fmt.Sprintf("%s: %d named scenarios, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs)
+			return fmt.Sprintf("%s: %d named scenarios, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs) + r.linNote()
 		}
-		return fmt.Sprintf("%s: %d named scenarios, %d generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Generated, r.Runs)
+		return fmt.Sprintf("%s: %d named scenarios, %d generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Generated, r.Runs) +
+			r.linNote()
 	}
 	o := r.Failure
 	v := o.First()
@@ -147,7 +159,7 @@ func (r *Report) String() string {
 	if r.Replay != "" {
 		fmt.Fprintf(&b, "replay: %s\n", r.Replay)
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return strings.TrimSuffix(b.String(), "\n") + r.linNote()
 }
 
 // Battery runs every named scenario under the random, PCT and bounded DFS
@@ -167,15 +179,20 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Impl: c.name, Scenarios: len(named)}
+	rep := &Report{Impl: c.name, Scenarios: len(named), LinBudget: c.linBudget}
 	units := c.units(named, seeded)
-	results := runUnits(units, c.parallel, func() *Runner { return NewRunner(newAPI, c.maxSteps, c.documentedOnly) })
+	results := runUnits(units, c.parallel, func() *Runner {
+		r := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
+		r.SetLinBudget(c.linBudget)
+		return r
+	})
 	// Units run in any order, on any worker; the report is that of the
 	// sequential battery: every unit up to the first failing one, in plan
 	// order.
 	for u, res := range results {
 		rep.Runs += res.runs
 		rep.Generated += units[u].generated(res.runs)
+		rep.LinUndecided += res.linUndecided
 		if res.err != nil {
 			return rep, res.err
 		}
@@ -216,6 +233,8 @@ type unitResult struct {
 	what    string // names the trace file
 	runs    int
 	err     error
+	// linUndecided counts the unit's runs whose LIN check was undecided.
+	linUndecided int
 }
 
 // units lists the battery's units in plan order.
@@ -236,7 +255,9 @@ func (c *config) units(named []scenario.Scenario, seeded bool) []unit {
 }
 
 // run executes the unit on runner r.
-func (u unit) run(r *Runner) unitResult {
+func (u unit) run(r *Runner) (res unitResult) {
+	before := r.LinUndecided()
+	defer func() { res.linUndecided = r.LinUndecided() - before }()
 	if u.named != nil {
 		spec := u.spec
 		o, n, err := explore(r, *u.named, &spec, u.budget)
@@ -479,15 +500,19 @@ func replayInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Replay(tr, newAPI)
+	o, err := ReplayLin(tr, newAPI, c.linBudget)
 	if err != nil {
 		t.Fatal(err)
 	}
+	undecided := 0
+	if o.Lin.Undecided() {
+		undecided = 1
+	}
 	if !o.Failed() {
-		t.Logf("clussim: %s replays exactly and breaks no rule", c.replay)
+		t.Logf("clussim: %s replays exactly and breaks no rule%s", c.replay, (&Report{LinBudget: c.linBudget, LinUndecided: undecided}).linNote())
 		return
 	}
 	spec := StrategySpec{Name: tr.Strategy.Name, Seed: tr.Strategy.Seed, Depth: tr.Strategy.Depth}
-	rep := &Report{Impl: tr.Impl, Failure: o, Strategy: spec}
+	rep := &Report{Impl: tr.Impl, Failure: o, Strategy: spec, LinBudget: c.linBudget, LinUndecided: undecided}
 	t.Fatalf("%s\n%s", rep, traces.Timeline(o.Trace(tr.Impl, spec, tr.Config.MaxSteps, c.documentedOnly), traces.ViewOptions{}))
 }

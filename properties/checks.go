@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/anishathalye/porcupine"
-
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
@@ -16,18 +14,32 @@ import (
 // worker structs the scenario used. It returns every violation, earliest
 // first. It is a pure function of its inputs, so the same run always gives
 // the same verdict.
+//
+// Its LIN check has a budget of model.DefaultBudget model steps; a LIN
+// check that runs out of it reports nothing. [AnalyzeLin] sets the budget
+// and says what the LIN check found.
 func Analyze(res *sim.Result, calls []sim.Call, workers int) []Violation {
+	vs, _ := AnalyzeLin(res, calls, workers, model.DefaultBudget)
+	return vs
+}
+
+// AnalyzeLin is Analyze with a LIN budget of linBudget model steps (see
+// model.CheckBudget); it also returns what the LIN check found. A LIN
+// check that is undecided within the budget is not a violation, and its
+// LinResult says so.
+func AnalyzeLin(res *sim.Result, calls []sim.Call, workers int, linBudget int64) ([]Violation, LinResult) {
 	a := analyze(res, calls, workers)
 	var vs []Violation
 	vs = append(vs, a.checkEngine()...)
-	vs = append(vs, a.checkLinearizable()...)
+	lin, lr := a.checkLinearizable(linBudget)
+	vs = append(vs, lin...)
 	for _, check := range []func() []Violation{
 		a.checkSignalOrder, a.checkFirstElection, a.checkCreateResult, a.checkSelfCalls, a.checkHandles, a.checkTimeouts,
 		a.checkPrompt, a.checkLeaks, a.checkSignalAll, a.checkCreateFailure, a.checkRaces,
 	} {
 		vs = append(vs, check()...)
 	}
-	return sortViolations(vs)
+	return sortViolations(vs), lr
 }
 
 // pendingSelfCall returns a self-call (P1) that never returned, or nil.
@@ -91,62 +103,49 @@ func blockedThreads(f *scheduler.Failure) []scheduler.ThreadID {
 	return out
 }
 
-// checkLinearizable checks the history against the model (rule LIN). When
-// it is not linearizable, the diagnosis names the documented rule that
-// explains it, if one does.
-func (a *analysis) checkLinearizable() []Violation {
+// checkLinearizable checks the history against the model (rule LIN) with
+// a budget of budget model steps. When it is not linearizable, the
+// diagnosis names the documented rule that explains it, if one does; the
+// check's own statistics name the smallest part of the history (by
+// struct) that fails, so the diagnosis runs no model check of its own.
+// When the check is undecided within the budget there is no violation:
+// the LinResult says so, and the reports print it.
+func (a *analysis) checkLinearizable(budget int64) ([]Violation, LinResult) {
 	ops := Operations(a.calls, a.events)
 	if err := model.Validate(ops); err != nil {
 		return []Violation{newViolation("LIN", int64(len(a.events)), a.stepAt(int64(len(a.events))-1), nil,
-			"clussim: internal error: the harness built a malformed history: %v", err)}
+			"clussim: internal error: the harness built a malformed history: %v", err)}, LinResult{}
 	}
-	if model.Check(ops) == porcupine.Ok {
-		return nil
+	v, st := model.CheckBudget(ops, budget)
+	lr := LinResult{Verdict: v, Budget: budget, Steps: st.Steps}
+	if v != model.NotLinearizable {
+		return nil, lr
 	}
 	if vs := a.diagnose(); len(vs) > 0 {
-		return vs
+		return vs, lr
 	}
-	// No single rule explains it: report the smallest failing partition.
-	worker, part := a.failingPartition(ops)
-	desc := make([]string, 0, len(part))
+	// No single rule explains it: report the first failing part.
+	part, _ := st.Failing()
+	desc := make([]string, 0, len(part.Ops))
 	m := model.New()
-	for _, op := range part {
+	for _, op := range part.Ops {
 		desc = append(desc, fmt.Sprintf("[%d,%d] %s", op.Call, op.Return, m.DescribeOperation(op.Input, op.Output)))
 	}
 	where := "the history"
-	if worker >= 0 {
-		where = fmt.Sprintf("the history of w%d", worker)
+	if len(part.Workers) > 0 {
+		names := make([]string, len(part.Workers))
+		for i, w := range part.Workers {
+			names[i] = fmt.Sprintf("w%d", w)
+		}
+		where = "the history of " + strings.Join(names, ", ")
 	}
 	tick := int64(len(a.events))
-	if len(part) > 0 {
-		tick = part[len(part)-1].Return
+	if len(part.Ops) > 0 {
+		tick = part.Ops[len(part.Ops)-1].Return
 	}
 	return []Violation{newViolation("LIN", tick, a.stepAt(tick), nil,
 		"%s has no linearization against the Terminate-flag model (operations as [call tick, return tick]): %s",
-		where, strings.Join(desc, "; "))}
-}
-
-// failingPartition returns the first worker whose own operations are not
-// linearizable, or -1 and the whole history.
-func (a *analysis) failingPartition(ops []porcupine.Operation) (int, []porcupine.Operation) {
-	for w := range a.workers {
-		var part []porcupine.Operation
-		multi := false
-		for _, op := range ops {
-			in := op.Input.(model.Input)
-			multi = multi || in.Kind == model.MultiReturn
-			if in.Worker == w {
-				part = append(part, op)
-			}
-		}
-		if multi {
-			break
-		}
-		if model.Check(part) != porcupine.Ok {
-			return w, part
-		}
-	}
-	return -1, ops
+		where, strings.Join(desc, "; "))}, lr
 }
 
 // diagnose looks for the documented rule behind a history that does not

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"testing"
+
+	"github.com/clussim/clussim/model"
 )
 
 // Default budget of Check: runs per strategy per named scenario. It keeps
@@ -41,6 +43,9 @@ var (
 	flagTraceDir = flag.String("simrun.tracedir", os.Getenv("SIMRUN_TRACEDIR"), "clussim: directory for failing traces (default testdata/clussim) [SIMRUN_TRACEDIR]")
 )
 
+// flagLinBudget is -simrun.linbudget, with its twin SIMRUN_LINBUDGET.
+var flagLinBudget = flag.Int64("simrun.linbudget", int64(envInt("SIMRUN_LINBUDGET", 0)), "clussim: budget of each run's LIN check in model steps (0: model.DefaultBudget) [SIMRUN_LINBUDGET]")
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
 		return v
@@ -66,6 +71,7 @@ type config struct {
 	replay         string
 	shrinkFile     string
 	maxSteps       int64
+	linBudget      int64 // the LIN check's budget in model steps
 }
 
 // Budget sets the number of runs per strategy per named scenario.
@@ -97,6 +103,13 @@ func TraceDir(dir string) Option { return func(c *config) { c.traceDir = dir } }
 // MaxSteps sets the step bound of each run.
 func MaxSteps(n int64) Option { return func(c *config) { c.maxSteps = n } }
 
+// LinBudget sets the budget of each run's linearizability check (rule LIN)
+// in model steps; the default is model.DefaultBudget. A check that runs out
+// of it is undecided: not a violation, and reported as undecided (see
+// model.CheckBudget). The budget counts model steps, never time, so the
+// verdict is the same on every machine.
+func LinBudget(steps int64) Option { return func(c *config) { c.linBudget = steps } }
+
 // ShrinkBudget makes the battery shrink a failure it finds (see [Shrink])
 // with at most runs runs, and save the shrunk trace beside the original; 0
 // turns shrinking off. Check shrinks with DefaultCheckShrinkBudget unless
@@ -127,7 +140,8 @@ func ShrinkFile(path string) Option { return func(c *config) { c.shrinkFile = pa
 // newConfig applies opts to the defaults. name is the default
 // implementation name for traces.
 func newConfig(name string, opts []Option) *config {
-	c := &config{name: name, budget: DefaultBudget, generated: true, traceDir: "testdata/clussim", maxSteps: DefaultMaxSteps}
+	c := &config{name: name, budget: DefaultBudget, generated: true, traceDir: "testdata/clussim", maxSteps: DefaultMaxSteps,
+		linBudget: model.DefaultBudget}
 	for _, o := range opts {
 		o(c)
 	}
@@ -146,6 +160,9 @@ func newTestConfig(name string, opts []Option) *config {
 	}
 	if *flagTier == "documented" {
 		c.documentedOnly = true
+	}
+	if *flagLinBudget > 0 {
+		c.linBudget = *flagLinBudget
 	}
 	if *flagTraceDir != "" {
 		c.traceDir = *flagTraceDir

@@ -6,9 +6,11 @@ import (
 	"runtime/debug"
 	"slices"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // Outcome is one checked run: what ran, what happened, and the verdict.
@@ -24,6 +26,9 @@ type Outcome struct {
 	// Diverged is set when the strategy could not follow the run (a replay
 	// that does not match): the run says nothing about the implementation.
 	Diverged *scheduler.Failure
+	// Lin is what the LIN check found; when it is undecided within its
+	// budget, LIN is neither among Violations nor passed.
+	Lin LinResult
 }
 
 // Failed reports whether the run broke a rule.
@@ -61,7 +66,7 @@ func (o *Outcome) Keep() *Outcome {
 
 // DefaultMaxSteps is the step bound of a checked run. Scenario runs take a
 // few hundred to a few thousand steps; a run past this bound is a livelock.
-const DefaultMaxSteps = 50_000
+const DefaultMaxSteps = traces.DefaultMaxSteps
 
 // Runner runs scenarios against one implementation and checks every run.
 // It reuses its simulators between runs, so it must not be shared between
@@ -71,6 +76,8 @@ type Runner struct {
 	maxSteps       int64
 	documentedOnly bool
 	sims           [2]*sim.Simulator // without and with fault injection
+	linBudget      int64             // the LIN check's budget in model steps
+	linUndecided   int               // runs whose LIN check was undecided
 }
 
 // NewRunner returns a runner for the implementation newAPI builds (called
@@ -81,7 +88,7 @@ func NewRunner(newAPI func() sim.WorkerAPI, maxSteps int64, documentedOnly bool)
 	if maxSteps <= 0 {
 		maxSteps = DefaultMaxSteps
 	}
-	return &Runner{newAPI: newAPI, maxSteps: maxSteps, documentedOnly: documentedOnly}
+	return &Runner{newAPI: newAPI, maxSteps: maxSteps, documentedOnly: documentedOnly, linBudget: model.DefaultBudget}
 }
 
 // ErrNewAPI is wrapped by the error of a run whose implementation could not
@@ -130,6 +137,10 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 		o.Diverged = res.Failure
 		return o, nil
 	}
-	o.Violations = filterTier(Analyze(res, h.Calls(), h.NumWorkers()), r.documentedOnly)
+	vs, lin := AnalyzeLin(res, h.Calls(), h.NumWorkers(), r.linBudget)
+	o.Violations, o.Lin = filterTier(vs, r.documentedOnly), lin
+	if lin.Undecided() {
+		r.linUndecided++
+	}
 	return o, nil
 }

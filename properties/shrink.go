@@ -1,7 +1,6 @@
 package properties
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -182,13 +181,7 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 }
 
 // cloneTrace returns a deep copy of t.
-func cloneTrace(t *traces.Trace) (*traces.Trace, error) {
-	b, err := t.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	return traces.Decode(bytes.NewReader(b))
-}
+func cloneTrace(t *traces.Trace) (*traces.Trace, error) { return t.Clone(), nil }
 
 // shrinker holds the state of one Shrink.
 type shrinker struct {

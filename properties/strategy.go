@@ -9,6 +9,7 @@ import (
 
 	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/traces"
 )
 
 // StrategySpec names a strategy and its parameters, as traces record it and
@@ -54,15 +55,19 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 	case "pct":
 		spec.Depth, spec.MaxSteps = DefaultPCTDepth, DefaultPCTMaxSteps
 		if hasParam {
-			if n < 1 {
-				return spec, fmt.Errorf("clussim: pct depth must be at least 1, got %d", n)
+			if n < 1 || n > traces.MaxStrategyDepth {
+				return spec, fmt.Errorf("clussim: pct depth must be from 1 to %d, got %d", traces.MaxStrategyDepth, n)
 			}
 			spec.Depth = n
 		}
 	case "dfs":
 		spec.Depth = DefaultDFSBound
 		if hasParam {
-			spec.Depth = n
+			if n > traces.MaxStrategyDepth {
+				return spec, fmt.Errorf("clussim: dfs preemption bound must be at most %d (or negative for none), got %d",
+					traces.MaxStrategyDepth, n)
+			}
+			spec.Depth = max(n, -1)
 		}
 	default:
 		return spec, fmt.Errorf("clussim: %s", names.Unknown("strategy", name, StrategyNames()))

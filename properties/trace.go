@@ -3,6 +3,7 @@ package properties
 import (
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
@@ -16,32 +17,56 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 		tier = "documented"
 	}
 	tr := &traces.Trace{
-		Format: traces.Format, Version: traces.Version, Impl: impl, Scenario: o.Scenario.Clone(),
+		Format: traces.Format, Version: traces.Version, Impl: clip(impl, traces.MaxNameBytes), Scenario: o.Scenario.Clone(),
 		Strategy:  traces.Strategy{Name: spec.Name, Seed: spec.Seed, Depth: spec.Depth, MaxSteps: spec.MaxSteps},
 		Config:    traces.Config{MaxSteps: maxSteps, Tier: tier},
 		Decisions: traces.FromDecisions(o.Result.Decisions),
 		Events:    traces.FromEvents(o.Result.Result),
-		Threads:   append([]string{}, o.Result.Names...),
-		Cells:     append([]string{}, o.Result.CellNames...),
+		Threads:   clipAll(o.Result.Names, traces.MaxNameBytes),
+		Cells:     clipAll(o.Result.CellNames, traces.MaxNameBytes),
 		Calls:     traces.FromCalls(o.Calls),
 	}
 	v := &tr.Verdict
 	v.Threads = []int32{}
 	v.Violations = []traces.Violation{}
 	if f := o.Result.Failure; f != nil {
-		v.Failure = &traces.Failure{Kind: f.Kind.String(), Step: f.Step, Thread: int32(f.Thread), Message: f.Message}
+		v.Failure = &traces.Failure{Kind: f.Kind.String(), Step: f.Step, Thread: int32(f.Thread), Message: clip(f.Message, traces.MaxMessageBytes)}
 	}
 	for _, x := range o.Violations {
-		v.Violations = append(v.Violations, traces.Violation{Rule: x.Rule, Tier: x.Tier.String(), Message: x.Message, Step: x.Step, Tick: x.Tick})
+		v.Violations = append(v.Violations, traces.Violation{Rule: x.Rule, Tier: x.Tier.String(), Message: clip(x.Message, traces.MaxMessageBytes), Step: x.Step, Tick: x.Tick})
 	}
 	if o.Failed() {
 		first := o.First()
-		v.Failed, v.Rule, v.Tier, v.Message, v.Step = true, first.Rule, first.Tier.String(), first.Message, first.Step
+		v.Failed, v.Rule, v.Tier, v.Message, v.Step = true, first.Rule, first.Tier.String(), clip(first.Message, traces.MaxMessageBytes), first.Step
 		for _, th := range first.Threads {
 			v.Threads = append(v.Threads, int32(th))
 		}
 	}
 	return tr
+}
+
+// clip cuts s to at most n bytes, at a character boundary, marking the cut
+// with an ellipsis, so that what a run produced (a name an implementation
+// chose, a panic message) always fits the trace format's limits.
+func clip(s string, n int) string {
+	const mark = "..."
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len(mark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}
+
+// clipAll is clip over a list; it returns a new slice, never nil.
+func clipAll(ss []string, n int) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clip(s, n)
+	}
+	return out
 }
 
 // Replay re-executes the run a trace records, against the implementation

@@ -3,8 +3,10 @@ package properties
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
@@ -99,3 +101,36 @@ func TestReplayReportsFirstDifferingEvent(t *testing.T) {
 		t.Fatalf("want one %q naming tick %d, got %q", "diverged", k, msg)
 	}
 }
+
+// What a run produces (a long test name, a panic message of any size) is
+// clipped to the trace format's limits, so the trace always saves and reads
+// back.
+func TestTraceClipsToFormatLimits(t *testing.T) {
+	long := strings.Repeat("é", traces.MaxMessageBytes)
+	newAPI := func() sim.WorkerAPI { return panicWith{impls.NewReference(), long} }
+	tr := recordTrace(t, "racing-terminators", newAPI, 0)
+	tr.Impl = strings.Repeat("TestLong/", 100)
+	o, err := Replay(tr, newAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := o.Trace(tr.Impl, StrategySpec{Name: "random", Seed: 1}, 0, false)
+	path := filepath.Join(t.TempDir(), "long.json")
+	if err := got.WriteFile(path); err != nil {
+		t.Fatalf("a run's own trace does not save: %v", err)
+	}
+	back, err := traces.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Impl) > traces.MaxNameBytes || !utf8.ValidString(back.Verdict.Message) || back.Verdict.Rule != "PANIC" {
+		t.Fatalf("impl %d bytes, rule %s", len(back.Impl), back.Verdict.Rule)
+	}
+}
+
+type panicWith struct {
+	*impls.Reference
+	msg string
+}
+
+func (p panicWith) Terminate(t *sim.Thread, w *sim.ClusWorker) { panic(p.msg) }

@@ -36,6 +36,7 @@ func runCheck(e *env, args []string) int {
 	scn := f.String("scenario", "", "comma-separated named `SCENARIOS` to restrict the battery to (default: all)")
 	parallel := f.Int("parallel", runtime.GOMAXPROCS(0), "run the battery on `N` goroutines (the result does not depend on N)")
 	shrink := f.Int("shrink", properties.DefaultCheckShrinkBudget, "shrink a failure with at most `N` runs and save the shrunk trace too (0: do not shrink; not with --impl all)")
+	linBudget := linBudgetFlag(f)
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -49,11 +50,15 @@ func runCheck(e *env, args []string) int {
 	if *budget < 1 {
 		return e.usageError("check", "--budget must be at least 1")
 	}
+	if *linBudget < 1 {
+		return e.usageError("check", "--lin-budget must be at least 1")
+	}
 	documentedOnly, err := parseTier(*tier)
 	if err != nil {
 		return e.usageError("check", "%v", err)
 	}
-	opts := []properties.Option{properties.Budget(*budget), properties.Seed(*seed), properties.TraceDir(*out)}
+	opts := []properties.Option{properties.Budget(*budget), properties.Seed(*seed), properties.TraceDir(*out),
+		properties.LinBudget(*linBudget)}
 	if documentedOnly {
 		opts = append(opts, properties.DocumentedOnly())
 	}
@@ -154,6 +159,9 @@ func checkAll(e *env, opts []properties.Option, documentedOnly bool) int {
 			mark, bad = "UNEXPECTED", bad+1
 		}
 		fmt.Fprintf(e.stdout, "  %-29s %-42s %-10s %5.2fs\n", entry.Name, found, mark, time.Since(t0).Seconds())
+		if rep.LinUndecided > 0 {
+			fmt.Fprint(e.stdout, wrap(properties.LinUndecidedNote(rep.LinBudget, rep.LinUndecided), textWidth, "      "))
+		}
 		if !ok {
 			fmt.Fprint(e.stdout, wrap(why, textWidth, "      "))
 			if rep.Trace != "" {

@@ -191,8 +191,8 @@ func readTrace(path string) (*traces.Trace, impls.Entry, error) {
 		return tr, impls.Entry{}, fmt.Errorf("%s was recorded with implementation %q, %w "+
 			"(built in: %s); a trace of your own implementation replays and shrinks in the package of the test "+
 			"that recorded it:\n  %s\n  %s",
-			path, tr.Impl, errForeignImpl, strings.Join(impls.Names(), ", "),
-			properties.ReplayCommand(tr.Impl, path), properties.ShrinkCommand(tr.Impl, path))
+			traces.Sanitize(path), traces.Sanitize(tr.Impl), errForeignImpl, strings.Join(impls.Names(), ", "),
+			traces.Sanitize(properties.ReplayCommand(tr.Impl, path)), traces.Sanitize(properties.ShrinkCommand(tr.Impl, path)))
 	}
 	return tr, e, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 const exploreAbout = `
@@ -82,6 +83,7 @@ type exploreConfig struct {
 	asJSON         bool
 	documentedOnly bool
 	maxSteps       int64
+	linBudget      int64
 }
 
 // runExplore is "simrun explore".
@@ -98,6 +100,7 @@ func runExplore(e *env, args []string) int {
 	asJSON := f.Bool("json", false, "print a machine-readable summary on stdout instead of the report")
 	tier := f.String("tier", tierAll, "`TIER` of rules to check: all, or documented (the documented tier alone)")
 	maxSteps := f.Int64("max-steps", properties.DefaultMaxSteps, "step bound `N` of one run; a longer run is a livelock")
+	linBudget := linBudgetFlag(f)
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -109,7 +112,7 @@ func runExplore(e *env, args []string) int {
 		return e.usageError("explore", "--impl is required (valid: %s)", strings.Join(impls.Names(), ", "))
 	}
 	cfg := exploreConfig{schedules: *schedules, duration: *dur, outDir: *out, keepGoing: *keepGoing, asJSON: *asJSON,
-		maxSteps: *maxSteps}
+		maxSteps: *maxSteps, linBudget: *linBudget}
 	var err error
 	if cfg.impl, err = lookupImpl(*impl); err != nil {
 		return e.usageError("explore", "%v", err)
@@ -128,8 +131,10 @@ func runExplore(e *env, args []string) int {
 		return e.usageError("explore", "--schedules must not be negative")
 	case cfg.duration < 0:
 		return e.usageError("explore", "--time must not be negative")
-	case cfg.maxSteps < 1:
-		return e.usageError("explore", "--max-steps must be at least 1")
+	case cfg.maxSteps < 1 || cfg.maxSteps > traces.MaxRunSteps:
+		return e.usageError("explore", "--max-steps must be from 1 to %d", traces.MaxRunSteps)
+	case cfg.linBudget < 1:
+		return e.usageError("explore", "--lin-budget must be at least 1")
 	case cfg.schedules == 0 && cfg.duration == 0:
 		cfg.schedules = defaultSchedules
 	}
@@ -236,8 +241,10 @@ type target struct {
 }
 
 func newExplorer(e *env, cfg exploreConfig) *explorer {
-	return &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
+	x := &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
 		seen: map[uint64]struct{}{}, byRule: map[string]int{}, keys: map[string]bool{}, progress: progressModeOf(e.stderr)}
+	x.runner.SetLinBudget(cfg.linBudget)
+	return x
 }
 
 // run explores and reports; it returns the exit code.
@@ -543,7 +550,7 @@ func printFailureBody(e *env, rule, msg, trace string) {
 	if title := ruleTitle(rule); title != "" {
 		fmt.Fprintf(e.stdout, "%s%s: %s\n", indent, rule, title)
 	}
-	fmt.Fprint(e.stdout, wrap(msg, textWidth, indent))
+	fmt.Fprint(e.stdout, wrap(traces.Sanitize(msg), textWidth, indent))
 	if trace != "" {
 		fmt.Fprintf(e.stdout, "%strace:  %s\n%sreplay: %s\n%sshrink: %s\n", indent, trace, indent, replayCommand(trace),
 			indent, shrinkCommand(trace))
@@ -571,6 +578,9 @@ func (x *explorer) report(stop string, elapsed time.Duration) {
 		}
 		fmt.Fprintf(x.e.stdout, "runs that break each rule: %s\n%s saved (the first of each scenario and rule); replay one with: simrun replay TRACE\n",
 			strings.Join(parts, ", "), plural(len(x.saved), "trace"))
+	}
+	if n := x.runner.LinUndecided(); n > 0 {
+		fmt.Fprint(x.e.stdout, wrap(properties.LinUndecidedNote(x.cfg.linBudget, n), textWidth, ""))
 	}
 	if x.failures == 0 {
 		fmt.Fprintf(x.e.stdout, "no rule broken\n")
@@ -606,10 +616,13 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 		FailuresByRule    map[string]int `json:"failuresByRule"`
 		Failures          []savedFailure `json:"failures"`
 		StoppedBy         string         `json:"stoppedBy"`
+		LinBudget         int64          `json:"linBudget"`
+		LinUndecided      int            `json:"linUndecided"`
 		ElapsedSeconds    float64        `json:"elapsedSeconds"`
 		SchedulesPerSec   float64        `json:"schedulesPerSecond"`
 	}{x.cfg.impl.Name, x.cfg.spec.Name, x.cfg.spec.Depth, x.cfg.spec.Seed, tier, names, x.cfg.generated, x.runs,
-		len(x.seen), len(x.seen) >= maxDistinctHistories, x.failures, x.byRule, saved, stop, elapsed.Seconds(),
+		len(x.seen), len(x.seen) >= maxDistinctHistories, x.failures, x.byRule, saved, stop,
+		x.cfg.linBudget, x.runner.LinUndecided(), elapsed.Seconds(),
 		float64(x.runs) / max(elapsed.Seconds(), 1e-9)}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -87,14 +87,14 @@ func TestExitCodes(t *testing.T) {
 		{"replay -h", []string{"replay", "-h"}, exitOK, []string{"usage: simrun replay", "--width"}, nil, false},
 		{"replay no file", []string{"replay"}, exitUsage, nil, []string{"simrun: replay takes exactly one trace file"}, true},
 		{"replay two files", []string{"replay", "a.json", "b.json"}, exitUsage, nil, []string{"exactly one trace file"}, true},
-		{"replay missing file", []string{"replay", "missing.json"}, exitUsage, nil, []string{"simrun: traces: open missing.json"}, true},
+		{"replay missing file", []string{"replay", "missing.json"}, exitUsage, nil, []string{"simrun: traces: stat missing.json: no such file"}, true},
 		{"shrink -h", []string{"shrink", "-h"}, exitOK, []string{"usage: simrun shrink", "-o OUT"}, nil, false},
 		{"shrink no file", []string{"shrink"}, exitUsage, nil, []string{"simrun: shrink takes exactly one trace file"}, true},
 		{"shrink unknown rule", []string{"shrink", "--rule", "FOO", "x.json"}, exitUsage, nil, []string{"simrun: unknown rule \"FOO\" (valid: D1, D2"}, true},
 		{"shrink bad budget", []string{"shrink", "--budget", "0", "x.json"}, exitUsage, nil, []string{"--budget must be at least 1"}, true},
 		{"view -h", []string{"view", "-h"}, exitOK, []string{"usage: simrun view", "--html OUT"}, nil, false},
 		{"view no file", []string{"view"}, exitUsage, nil, []string{"simrun: view takes exactly one trace file"}, true},
-		{"view missing file", []string{"view", "missing.json"}, exitUsage, nil, []string{"simrun: traces: open missing.json"}, true},
+		{"view missing file", []string{"view", "missing.json"}, exitUsage, nil, []string{"simrun: traces: stat missing.json: no such file"}, true},
 
 		// check.
 		{"check -h", []string{"check", "-h"}, exitOK, []string{"usage: simrun check", "--impl NAME"}, nil, false},

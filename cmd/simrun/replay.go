@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/traces"
 )
@@ -23,6 +24,7 @@ func runReplay(e *env, args []string) int {
 	width := f.Int("width", 0, "`WIDTH` of one thread's column in the timeline (default 30)")
 	steps := f.Bool("steps", false, "show every scheduling step, cell loads and stores included")
 	quiet := f.Bool("quiet", false, "print the verdict only, not the timeline")
+	linBudget := linBudgetFlag(f)
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -30,12 +32,18 @@ func runReplay(e *env, args []string) int {
 	if len(pos) != 1 {
 		return e.usageError("replay", "replay takes exactly one trace file")
 	}
+	if err := (traces.ViewOptions{Width: *width}).Validate(); err != nil {
+		return e.usageError("replay", "--width: %s", errText(err))
+	}
+	if *linBudget < 1 {
+		return e.usageError("replay", "--lin-budget must be at least 1")
+	}
 	path := pos[0]
 	tr, impl, err := readTrace(path)
 	if err != nil {
 		return e.errorf("%s", errText(err))
 	}
-	o, err := properties.Replay(tr, impl.New)
+	o, err := properties.ReplayLin(tr, impl.New, *linBudget)
 	if err != nil {
 		return e.errorf("%s: %s", path, errText(err))
 	}
@@ -46,11 +54,18 @@ func runReplay(e *env, args []string) int {
 		fmt.Fprintln(e.stdout)
 	}
 	fmt.Fprintf(e.stdout, "replayed %s: %s on %s reproduces the recording exactly (%s, %s, %d ms of virtual time)\n",
-		path, tr.Impl, tr.Scenario.Name, plural(int(o.Result.Steps), "step"), plural(len(o.Result.Decisions), "decision"),
+		traces.Sanitize(path), tr.Impl, traces.Sanitize(tr.Scenario.Name), plural(int(o.Result.Steps), "step"), plural(len(o.Result.Decisions), "decision"),
 		o.Result.Time)
 	if rule := tr.Verdict.Rule; rule != o.First().Rule {
 		fmt.Fprintf(e.stdout, "note: the recording's verdict was %q, the checks of this simrun say %q (the checks changed since)\n",
-			verdictName(rule), verdictName(o.First().Rule))
+			traces.Sanitize(verdictName(rule)), verdictName(o.First().Rule))
+	}
+	if o.Lin.Undecided() {
+		fmt.Fprint(e.stdout, wrap("note: "+properties.LinUndecidedNote(o.Lin.Budget, 1), textWidth, ""))
+	}
+	if !o.Failed() && o.Lin.Undecided() {
+		fmt.Fprintf(e.stdout, "verdict: no rule broken, but %s, so LIN is not checked\n", o.Lin)
+		return exitOK
 	}
 	if !o.Failed() {
 		fmt.Fprintf(e.stdout, "verdict: PASS, no rule broken\n")
@@ -71,4 +86,11 @@ func verdictName(rule string) string {
 		return "no rule broken"
 	}
 	return rule
+}
+
+// linBudgetFlag defines --lin-budget, the budget of each run's LIN check,
+// on the flags of a command that checks runs.
+func linBudgetFlag(f *flags) *int64 {
+	return f.Int64("lin-budget", model.DefaultBudget,
+		"budget `N` of each run's LIN (linearizability) check in model steps; a check that runs out of it is reported as undecided, neither a failure nor a pass")
 }

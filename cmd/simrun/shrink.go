@@ -7,6 +7,7 @@ import (
 	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
+	"github.com/clussim/clussim/traces"
 )
 
 // ruleNames lists the IDs of the rule table.
@@ -70,7 +71,7 @@ func runShrink(e *env, args []string) int {
 	if r, ok := model.LookupRule(st.Rule); ok {
 		tier = " (" + r.Tier.String() + " tier)"
 	}
-	fmt.Fprintf(e.stdout, "shrank %s: %s breaks %s%s in scenario %s\n\n", path, tr.Impl, st.Rule, tier, tr.Scenario.Name)
+	fmt.Fprintf(e.stdout, "shrank %s: %s breaks %s%s in scenario %s\n\n", traces.Sanitize(path), tr.Impl, st.Rule, tier, traces.Sanitize(tr.Scenario.Name))
 	fmt.Fprintf(e.stdout, "                before   after\n")
 	row := func(name string, a, b int64) { fmt.Fprintf(e.stdout, "  %-12s %7d %7d\n", name, a, b) }
 	row("decisions", int64(st.Before.Decisions), int64(st.After.Decisions))

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/clussim/clussim/properties"
@@ -13,10 +13,14 @@ const viewAbout = `
 Show the run a trace records, without re-executing it: a table with one
 column per simulated thread and one row per event, with the virtual time and
 scheduling step of each row; the step of the first violation is marked
-">>". With --html OUT, write porcupine's interactive view of the history
-instead (open it in a browser): each thread's CLUS_WORKER calls on the tick
-clock, the model's linearization (or its longest partial ones), and
-annotations for the violations, kernel faults and injected faults.
+">>". With --html OUT, write an HTML page instead (open it in a browser):
+a header with the implementation, the scenario, the strategy and the
+verdict, and every violation in plain text; below it porcupine's
+interactive view of the history: each thread's CLUS_WORKER calls on the
+tick clock, the model's linearization (or its longest partial ones), a LIN
+row coloured by LIN's own result, and annotations for the violations,
+kernel faults and injected faults. deploy/screenshot-html-view.sh takes a
+screenshot of such a page with headless Chromium.
 
 Exit status: 0 when the view was shown, 2 when the file is not a valid trace.`
 
@@ -25,7 +29,7 @@ func runView(e *env, args []string) int {
 	f := newFlags(e, "view", "[--width N] [--steps] [--html OUT] FILE", viewAbout)
 	width := f.Int("width", 0, "`WIDTH` of one thread's column (default 30)")
 	steps := f.Bool("steps", false, "show every scheduling step, cell loads and stores included")
-	html := f.String("html", "", "write porcupine's HTML view of the history to file `OUT`")
+	html := f.String("html", "", "write the HTML view (verdict, violations, porcupine's chart of the history) to file `OUT`")
 	pos, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -33,8 +37,8 @@ func runView(e *env, args []string) int {
 	if len(pos) != 1 {
 		return e.usageError("view", "view takes exactly one trace file")
 	}
-	if *width < 0 {
-		return e.usageError("view", "--width must not be negative")
+	if err := (traces.ViewOptions{Width: *width}).Validate(); err != nil {
+		return e.usageError("view", "--width: %s", errText(err))
 	}
 	tr, err := traces.ReadFile(pos[0])
 	if err != nil {
@@ -48,32 +52,19 @@ func runView(e *env, args []string) int {
 		return e.errorf("%s", errText(err))
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: porcupine's view of %s on %s (%s); open it in a browser\n",
-		filepath.ToSlash(*html), tr.Impl, tr.Scenario.Name, verdictLine(tr))
+		traces.Sanitize(filepath.ToSlash(*html)), traces.Sanitize(tr.Impl), traces.Sanitize(tr.Scenario.Name),
+		traces.Sanitize(verdictLine(tr)))
 	return exitOK
 }
 
 // writeHTML writes the HTML view of tr to path; a failed write leaves no
 // file behind.
 func writeHTML(tr *traces.Trace, path string) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
+	var page bytes.Buffer
+	if err := properties.Visualize(tr, &page); err != nil {
 		return err
 	}
-	if err := properties.Visualize(tr, f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return err
-	}
-	return nil
+	return traces.WriteFileAtomic(path, page.Bytes())
 }
 
 // verdictLine summarizes a trace's recorded verdict.

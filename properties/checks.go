@@ -31,6 +31,12 @@ func AnalyzeLin(res *sim.Result, calls []sim.Call, workers int, linBudget int64)
 	a := analyze(res, calls, workers)
 	var vs []Violation
 	vs = append(vs, a.checkEngine()...)
+	if f := res.Failure; f != nil && f.Kind == scheduler.Escape {
+		// Simulated code left the simulation: what the log shows after that
+		// point is not a schedule of the simulated threads, and judging it
+		// would blame the implementation for the escape's side effects.
+		return vs, LinResult{}
+	}
 	lin, lr := a.checkLinearizable(linBudget)
 	vs = append(vs, lin...)
 	for _, check := range []func() []Violation{

@@ -10,6 +10,7 @@ import (
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
+	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
 )
@@ -132,5 +133,24 @@ func TestFailRuleTracebacksDiffer(t *testing.T) {
 	}
 	if ruleIndex("NOPE") != 0 {
 		t.Fatal("an unknown rule must get depth 0")
+	}
+}
+
+// After an escape nothing else of the run is judged: the only violation is
+// the ESCAPE itself, at the step where the engine saw it.
+func TestEscapeJudgesNothingElse(t *testing.T) {
+	s, _ := scenario.Lookup("racing-terminators")
+	r := NewRunner(func() sim.WorkerAPI { return escaping{impls.NewReference()} }, 0, false)
+	for seed := range uint64(5) {
+		o, err := r.Run(s, scheduler.NewRandom(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Violations) != 1 || o.First().Rule != "ESCAPE" {
+			t.Fatalf("seed %d: want the ESCAPE alone, got %v", seed, o.Violations)
+		}
+		if f := o.Result.Failure; f == nil || o.First().Step != f.Step || o.Lin.Verdict != 0 {
+			t.Fatalf("seed %d: violation at step %d, failure %v, LIN %v", seed, o.First().Step, f, o.Lin)
+		}
 	}
 }

@@ -512,7 +512,7 @@ func replayInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
 		t.Logf("clussim: %s replays exactly and breaks no rule%s", c.replay, (&Report{LinBudget: c.linBudget, LinUndecided: undecided}).linNote())
 		return
 	}
-	spec := StrategySpec{Name: tr.Strategy.Name, Seed: tr.Strategy.Seed, Depth: tr.Strategy.Depth}
+	spec := tr.Strategy
 	rep := &Report{Impl: tr.Impl, Failure: o, Strategy: spec, LinBudget: c.linBudget, LinUndecided: undecided}
 	t.Fatalf("%s\n%s", rep, traces.Timeline(o.Trace(tr.Impl, spec, tr.Config.MaxSteps, c.documentedOnly), traces.ViewOptions{}))
 }

@@ -13,17 +13,10 @@ import (
 )
 
 // StrategySpec names a strategy and its parameters, as traces record it and
-// as the command line spells it ("random", "pct:3", "dfs:2").
-type StrategySpec struct {
-	// Name is "random", "pct", "dfs", "rapid" or "replay".
-	Name string `json:"name"`
-	// Seed seeds random and pct.
-	Seed uint64 `json:"seed"`
-	// Depth is PCT's bug depth, or DFS's preemption bound (-1: none).
-	Depth int `json:"depth,omitempty"`
-	// MaxSteps is PCT's initial estimate of a run's length.
-	MaxSteps int64 `json:"maxSteps,omitempty"`
-}
+// as the command line spells it ("random", "pct:3", "dfs:2"). It is the
+// trace format's own type, so a spec goes into a trace and comes back out
+// unchanged.
+type StrategySpec = traces.Strategy
 
 // Defaults of the strategies.
 const (
@@ -73,19 +66,6 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 		return spec, fmt.Errorf("clussim: %s", names.Unknown("strategy", name, StrategyNames()))
 	}
 	return spec, nil
-}
-
-// String renders the spec the way ParseStrategy reads it, with the seed.
-func (s StrategySpec) String() string {
-	switch s.Name {
-	case "pct":
-		return fmt.Sprintf("pct:%d seed %d", s.Depth, s.Seed)
-	case "dfs":
-		return fmt.Sprintf("dfs:%d", s.Depth)
-	case "random":
-		return fmt.Sprintf("random seed %d", s.Seed)
-	}
-	return s.Name
 }
 
 // rapidStrategy lets rapid drive the schedule: one draw per decision, where

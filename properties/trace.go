@@ -18,7 +18,7 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 	}
 	tr := &traces.Trace{
 		Format: traces.Format, Version: traces.Version, Impl: clip(impl, traces.MaxNameBytes), Scenario: o.Scenario.Clone(),
-		Strategy:  traces.Strategy{Name: spec.Name, Seed: spec.Seed, Depth: spec.Depth, MaxSteps: spec.MaxSteps},
+		Strategy:  spec,
 		Config:    traces.Config{MaxSteps: maxSteps, Tier: tier},
 		Decisions: traces.FromDecisions(o.Result.Decisions),
 		Events:    traces.FromEvents(o.Result.Result),

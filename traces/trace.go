@@ -139,12 +139,34 @@ type Trace struct {
 	Verdict   Verdict           `json:"verdict"`
 }
 
-// Strategy says how the run's schedule was chosen.
+// Strategy says how the run's schedule was chosen: a strategy and its
+// parameters, as the command line spells them ("random", "pct:3", "dfs:2").
+// properties.StrategySpec is the same type.
 type Strategy struct {
-	Name     string `json:"name"`
-	Seed     uint64 `json:"seed"`
-	Depth    int    `json:"depth"`
-	MaxSteps int64  `json:"maxSteps"`
+	// Name is "random", "pct", "dfs", or for a schedule no strategy
+	// made, "rapid" or "shrunk".
+	Name string `json:"name"`
+	// Seed seeds random and pct.
+	Seed uint64 `json:"seed"`
+	// Depth is PCT's bug depth, or DFS's preemption bound (-1: none).
+	Depth int `json:"depth"`
+	// MaxSteps is PCT's initial estimate of a run's length.
+	MaxSteps int64 `json:"maxSteps"`
+}
+
+// String renders the strategy the way the command line reads it, with its
+// seed: "random seed 3", "pct:3 seed 1", "dfs:2"; any other name as it is
+// (sanitized for a terminal).
+func (s Strategy) String() string {
+	switch s.Name {
+	case "pct":
+		return fmt.Sprintf("pct:%d seed %d", s.Depth, s.Seed)
+	case "dfs":
+		return fmt.Sprintf("dfs:%d", s.Depth)
+	case "random":
+		return fmt.Sprintf("random seed %d", s.Seed)
+	}
+	return Sanitize(s.Name)
 }
 
 // Config holds the run's settings.

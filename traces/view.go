@@ -87,7 +87,7 @@ func Timeline(t *Trace, o ViewOptions) string {
 	}
 	v := &t.Verdict
 	var b strings.Builder
-	fmt.Fprintf(&b, "scenario %s, implementation %s, strategy %s", Sanitize(t.Scenario.Name), Sanitize(t.Impl), strategyName(t.Strategy))
+	fmt.Fprintf(&b, "scenario %s, implementation %s, strategy %s", Sanitize(t.Scenario.Name), Sanitize(t.Impl), t.Strategy)
 	if v.Failed {
 		fmt.Fprintf(&b, "\n%s (%s) at step %d: %s", Sanitize(v.Rule), Sanitize(v.Tier), v.Step, Sanitize(v.Message))
 	} else {
@@ -158,18 +158,6 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s
-}
-
-func strategyName(s Strategy) string {
-	switch s.Name {
-	case "random":
-		return fmt.Sprintf("random (seed %d)", s.Seed)
-	case "pct":
-		return fmt.Sprintf("pct (depth %d, seed %d)", s.Depth, s.Seed)
-	case "dfs":
-		return fmt.Sprintf("dfs (preemption bound %d)", s.Depth)
-	}
-	return Sanitize(s.Name)
 }
 
 // threadRoles names the threads that run worker routines, e.g. "w0 routine".

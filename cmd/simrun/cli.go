@@ -198,10 +198,7 @@ func readTrace(path string) (*traces.Trace, impls.Entry, error) {
 }
 
 // specOf returns the strategy a trace records.
-func specOf(tr *traces.Trace) properties.StrategySpec {
-	return properties.StrategySpec{Name: tr.Strategy.Name, Seed: tr.Strategy.Seed, Depth: tr.Strategy.Depth,
-		MaxSteps: tr.Strategy.MaxSteps}
-}
+func specOf(tr *traces.Trace) properties.StrategySpec { return tr.Strategy }
 
 // unsafeChars are the characters replaced in file names.
 func unsafeChars() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) }

@@ -109,6 +109,18 @@ func Timeline(t *Trace, o ViewOptions) string {
 	}
 	b.WriteString(strings.TrimRight(head.String(), " ") + "\n")
 	skipCells := !o.Steps && len(t.Events) > manyEvents
+	shown := func(ev Event) bool {
+		return eventText(ev, cells) != "" && !(skipCells && isCellOp(ev.Op) && ev.Kind == "step")
+	}
+	// The marker goes on the row of the first violation's own tick (the
+	// call's return, say) when that row is shown; otherwise on the steps
+	// of its step.
+	markTick := int64(-1)
+	if v.Failed && len(v.Violations) > 0 {
+		if tk := v.Violations[0].Tick; tk >= 0 && tk < int64(len(t.Events)) && shown(t.Events[tk]) {
+			markTick = tk
+		}
+	}
 	blank := " " + cell("")
 	for tick, ev := range t.Events {
 		if b.Len() > maxTimelineBytes {
@@ -116,12 +128,15 @@ func Timeline(t *Trace, o ViewOptions) string {
 				tick, maxTimelineBytes>>20)
 			break
 		}
-		text := eventText(ev, cells)
-		if text == "" || (skipCells && isCellOp(ev.Op) && ev.Kind == "step") {
+		if !shown(ev) {
 			continue
 		}
+		text := eventText(ev, cells)
 		mark := "  "
-		if v.Failed && ev.Step == v.Step && (ev.Kind == "step" || ev.Kind == "wake" || ev.Kind == "timeout") {
+		switch {
+		case markTick >= 0 && int64(tick) == markTick:
+			mark = ">>"
+		case markTick < 0 && v.Failed && ev.Step == v.Step && (ev.Kind == "step" || ev.Kind == "wake" || ev.Kind == "timeout"):
 			mark = ">>"
 		}
 		fmt.Fprintf(&b, "%s %6d %6d %7d |", mark, tick, ev.Step, ev.Time)

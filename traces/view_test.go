@@ -3,6 +3,7 @@ package traces_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -187,5 +188,46 @@ func TestTimelineCutsNamesAtCharacters(t *testing.T) {
 	}
 	if !strings.Contains(out, "T1 "+strings.Repeat("é", 7)+"~") {
 		t.Fatalf("the long name is not cut to the column:\n%s", out)
+	}
+}
+
+// The ">>" marker sits on the row of the first violation's own tick, not
+// on whichever rows share its step.
+func TestTimelineMarksTheViolationsTick(t *testing.T) {
+	tr := failingTrace(t)
+	// Point the first violation at a row that shares its step with a
+	// scheduling step of another operation, as a call's return does.
+	k := -1
+	for i, ev := range tr.Events {
+		if ev.Kind == "step" || ev.Step == 0 {
+			continue
+		}
+		for _, other := range tr.Events {
+			if other.Kind == "step" && other.Step == ev.Step {
+				k = i
+			}
+		}
+		if k >= 0 {
+			break
+		}
+	}
+	if k < 0 {
+		t.Fatal("no event shares its step with a scheduling step")
+	}
+	tr.Verdict.Violations[0].Tick, tr.Verdict.Step = int64(k), tr.Events[k].Step
+	v := tr.Verdict.Violations[0]
+	out := traces.Timeline(tr, traces.ViewOptions{Steps: true})
+	var marked []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, ">>") {
+			marked = append(marked, line)
+		}
+	}
+	if v.Tick < 0 || v.Tick >= int64(len(tr.Events)) {
+		t.Skipf("the first violation has no row of its own (tick %d)", v.Tick)
+	}
+	want := fmt.Sprintf(">> %6d ", v.Tick)
+	if len(marked) != 1 || !strings.HasPrefix(marked[0], want) {
+		t.Fatalf("want one marked row, at tick %d; got %q", v.Tick, marked)
 	}
 }

@@ -72,7 +72,8 @@ func (t *Trace) Check() error {
 		return err
 	}
 	if err := t.Scenario.Validate(); err != nil {
-		return bad("scenario", ": %v", err)
+		// The scenario package's errors name the scenario already.
+		return fmt.Errorf("%w: %s", ErrFormat, Sanitize(err.Error()))
 	}
 	if err := name("scenario.name", t.Scenario.Name); err != nil {
 		return err

@@ -358,6 +358,7 @@ func TestMalformedTraces(t *testing.T) {
 		{"unknown impl", edit(func(d map[string]any) { d["impl"] = "nope" }), `recorded with implementation "nope", which is not built into simrun (built in: reference`},
 		{"unknown impl command", edit(func(d map[string]any) { d["impl"] = "TestMine/case" }), `go test -run '^TestMine$/^case$' -simrun.replay=`},
 		{"diverging", diverging, "diverged at"},
+		{"bad scenario", edit(func(d map[string]any) { d["scenario"].(map[string]any)["workers"] = []any{} }), "malformed trace: scenario: "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,6 +377,9 @@ func TestMalformedTraces(t *testing.T) {
 				}
 				if !strings.HasPrefix(stderr, "simrun: ") || !strings.Contains(stderr, tc.want) {
 					t.Errorf("simrun %s: stderr %q, want a \"simrun: \" error containing %q", strings.Join(args, " "), stderr, tc.want)
+				}
+				if w := doubledPrefix(stderr); w != "" {
+					t.Errorf("simrun %s: stderr %q says %q twice in a row", strings.Join(args, " "), stderr, w)
 				}
 			}
 		})
@@ -506,4 +510,16 @@ func TestDistinctHistoriesCapped(t *testing.T) {
 	if got := x.distinct(); !strings.HasPrefix(got, fmt.Sprintf("at least %d distinct histories", maxDistinctHistories)) {
 		t.Fatalf("at the cap: %s", got)
 	}
+}
+
+// doubledPrefix returns a prefix such as "scenario: " that a message repeats
+// at once ("scenario: scenario: ..."), or "".
+func doubledPrefix(msg string) string {
+	words := strings.Fields(msg)
+	for i := 1; i < len(words); i++ {
+		if strings.HasSuffix(words[i], ":") && words[i] == words[i-1] {
+			return words[i]
+		}
+	}
+	return ""
 }

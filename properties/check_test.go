@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,7 +75,7 @@ func runCheck(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) *fakeTB
 func TestCheckPassesCorrect(t *testing.T) {
 	for _, name := range []string{"reference", "guarded", "self-closing"} {
 		t.Run(name, func(t *testing.T) {
-			Check(t, mustImpl(name).New, TraceDir(t.TempDir()), Budget(30))
+			Check(t, mustImpl(name).New, TraceDir(t.TempDir()), Budget(testBudget(30)))
 		})
 	}
 }
@@ -135,9 +136,26 @@ func TestCheckFailureSavesReplayableTrace(t *testing.T) {
 	}
 }
 
+// setFlag sets a command-line flag for the rest of the test.
+func setFlag(t *testing.T, name, value string) {
+	t.Helper()
+	old := flag.Lookup(name).Value.String()
+	if err := flag.Set(name, value); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { flag.Set(name, old) })
+}
+
 // TestRapidShrinksGenerated lets rapid find and shrink a failure in the
 // generated phase only (no named scenarios).
 func TestRapidShrinksGenerated(t *testing.T) {
+	// rapid stops shrinking after -rapid.shrinktime (30s by default) of real
+	// time, which a slow or loaded machine runs out of. Let it shrink until
+	// its shrinker has nothing left to try, so the result does not depend on
+	// the machine's speed, from a fixed seed, so the work does not depend on
+	// luck (some seeds take a hundred times longer to shrink than others).
+	setFlag(t, "rapid.shrinktime", rapidShrinkTime.String())
+	setFlag(t, "rapid.seed", strconv.FormatUint(rapidShrinkSeed, 10))
 	dir := t.TempDir()
 	f := runCheck(t, mustImpl("bug-early-return").New, TraceDir(dir), Scenarios(), Budget(1))
 	if !f.failed {
@@ -168,8 +186,8 @@ func TestParallelBatteryIsSequentialBattery(t *testing.T) {
 	for _, name := range []string{"reference", "bug-check-then-set", "bug-multi-split-signal", "bug-ex-raw-wait"} {
 		e := mustImpl(name)
 		seqDir, parDir := t.TempDir(), t.TempDir()
-		seq, err1 := Battery(e.Name, e.New, Budget(40), TraceDir(seqDir))
-		par, err2 := Battery(e.Name, e.New, Budget(40), TraceDir(parDir), Parallel(4))
+		seq, err1 := Battery(e.Name, e.New, Budget(testBudget(40)), TraceDir(seqDir))
+		par, err2 := Battery(e.Name, e.New, Budget(testBudget(40)), TraceDir(parDir), Parallel(4))
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
 		}
@@ -195,11 +213,11 @@ func TestParallelBatteryIsSequentialBattery(t *testing.T) {
 // DocumentedOnly and fails it without.
 func TestDocumentedOnlyCheck(t *testing.T) {
 	e := mustImpl("bug-plain-flag-load")
-	doc := runCheck(t, e.New, DocumentedOnly(), TraceDir(t.TempDir()), Budget(20))
+	doc := runCheck(t, e.New, DocumentedOnly(), TraceDir(t.TempDir()), Budget(testBudget(20)))
 	if doc.failed {
 		t.Fatalf("a safe-tier defect failed the documented tier:\n%s", strings.Join(doc.errors, "\n"))
 	}
-	all := runCheck(t, e.New, TraceDir(t.TempDir()), Budget(20))
+	all := runCheck(t, e.New, TraceDir(t.TempDir()), Budget(testBudget(20)))
 	if !all.failed || !strings.Contains(strings.Join(all.errors, "\n"), "rule RACE (safe tier)") {
 		t.Fatalf("without DocumentedOnly the race must fail Check: %v", all.errors)
 	}

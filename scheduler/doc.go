@@ -37,16 +37,26 @@
 // livelock or an endless loop; the report names the task that was spinning),
 // on a panic in simulated code (message and stack), and on an escape:
 // simulated code that blocks on real Go primitives or real time, or that
-// calls into the simulation from a goroutine of its own. Escapes are found
-// by a watchdog on real time, so the harness never hangs. On every path the
-// engine stops every task it started, so nothing is left running (an escaped
-// goroutine stuck on a real primitive is the one thing Go cannot stop; the
-// engine that saw it refuses further runs).
+// calls into the simulation from a goroutine of its own. A call from a
+// goroutine of its own is caught at the call. The rest is found by a
+// watchdog, so the harness never hangs: a run that makes no scheduling step
+// for [Config.Watchdog] of real time (DefaultWatchdog, 3s) is suspect, and
+// it is reported when, at two looks in a row, the process has meanwhile
+// used half that in CPU time (a loop that never calls the simulation) or a
+// goroutine dump shows one of the run's tasks blocked on a real primitive
+// (the report names the wait, "T3 is blocked in chan receive"); a run that
+// makes no step for ten times the period is reported on no such evidence,
+// unless the dump shows it waiting for a CPU. A machine so loaded that it
+// starves the process slows runs down but does not make them escapes. On
+// every path the engine stops every task it started, so nothing is left
+// running (an escaped goroutine stuck on a real primitive is the one thing
+// Go cannot stop; the engine that saw it refuses further runs).
 //
 // # Determinism
 //
 // Given the same program and the same strategy state, a run produces the same
-// log, byte for byte. The engine uses no wall clock (the watchdog only ever
-// turns a hang into a failure), no map iteration and no randomness of its
-// own.
+// log, byte for byte. The engine uses no wall clock (the watchdog, which
+// reads the wall clock, the process's CPU time and goroutine dumps, only
+// ever turns a hang into a failure), no map iteration and no randomness of
+// its own.
 package scheduler

@@ -11,20 +11,12 @@ import (
 const (
 	// DefaultMaxSteps is the step bound of a run when Config.MaxSteps is 0.
 	DefaultMaxSteps = 200_000
-	// DefaultWatchdog is how long a run may go without a scheduling step, in
-	// real time, before the engine reports an escape.
-	DefaultWatchdog = 3 * time.Second
 	// spinWindow is how many of the last log entries the step-bound report
 	// looks at to name the spinning task.
 	spinWindow = 4096
 	// progressEvery is how often (in steps) the engine publishes its step
 	// count to the watchdog; a power of two.
 	progressEvery = 64
-	// watchdogTicks is how many times per Watchdog period it looks.
-	watchdogTicks = 4
-	// escapeGrace is how long, after an escape, the engine waits for the run
-	// to wind down before it gives it up as stuck.
-	escapeGrace = 200 * time.Millisecond
 )
 
 // Config sets the limits of the runs of an [Engine]. The zero value uses the
@@ -33,9 +25,30 @@ type Config struct {
 	// MaxSteps bounds the number of scheduling steps of one run; a run that
 	// takes more fails with [StepBound]. 0 means DefaultMaxSteps.
 	MaxSteps int64
-	// Watchdog is how long simulated code may run between two scheduling
-	// points, in real time, before the run fails with [Escape]. 0 means
-	// DefaultWatchdog.
+	// Watchdog is how long, in real time, a run may make no scheduling step
+	// before the engine suspects an escape (simulated code blocked on a real
+	// Go primitive, or running a loop that never calls the simulation). 0
+	// means DefaultWatchdog. (The engine publishes its progress every 64
+	// steps and at every switch to another task, to keep steps cheap; that
+	// is the progress the watchdog sees.)
+	//
+	// The engine looks four times per Watchdog period. It reports the run
+	// as an [Escape] when the run has made no step for at least Watchdog
+	// and, at two looks in a row, either the process has used at least
+	// Watchdog/2 (and at least 50ms) of CPU time since the run's last step
+	// (simulated code spinning), or a goroutine dump shows the goroutine of one of the
+	// run's tasks blocked on a real primitive (channel, select, sleep,
+	// sync.Mutex, RWMutex, WaitGroup, Cond, semaphore, I/O or system call).
+	// It also reports a run that has made no step for 10*Watchdog on no
+	// such evidence (a wait the dump cannot attribute), unless the dump
+	// shows the goroutine the run waits for running or waiting for a CPU.
+	// A process that other processes starve of CPU accrues little CPU time
+	// and its goroutines wait for a CPU, so a loaded machine slows a run
+	// down but does not make it an escape. Wall time counts only while the
+	// engine's own looks come on time (a late look counts as at most two
+	// look periods), so a process that is stopped or suspended is not
+	// accused either. Where the CPU time of the process cannot be read
+	// (systems other than unix), wall time stands in for it.
 	Watchdog time.Duration
 }
 
@@ -95,6 +108,8 @@ type Engine struct {
 	abort     chan struct{} // closed when a run ends; releases stray goroutines
 	aborted   bool          // abort is closed
 	abandoned atomic.Bool   // the watchdog gave up on the run
+	completed bool          // the loop ended because every task had exited
+	probe     watchProbe    // the watchdog's clocks
 
 	handoff *Task // the task runOn chose for the loop to resume next
 
@@ -119,7 +134,7 @@ func New(cfg Config) *Engine {
 	if cfg.Watchdog <= 0 {
 		cfg.Watchdog = DefaultWatchdog
 	}
-	e := &Engine{cfg: cfg, opIndex: map[string]OpID{}}
+	e := &Engine{cfg: cfg, opIndex: map[string]OpID{}, probe: realProbe()}
 	e.Intern("") // OpID 0 is "no operation"
 	return e
 }
@@ -143,7 +158,7 @@ func (e *Engine) Intern(name string) OpID {
 
 // Run executes main as task 0 under strategy s until every task has exited
 // or the run fails. It never hangs: simulated code that blocks outside the
-// simulation is reported as an [Escape] after the watchdog period. A panic
+// simulation is reported as an [Escape] (see [Config.Watchdog] for when). A panic
 // raised by the strategy itself (for instance by a rapid draw) is re-raised
 // on the caller's goroutine once the run has been cleaned up.
 func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
@@ -200,6 +215,7 @@ func (e *Engine) reset(s Strategy) {
 	e.abort = make(chan struct{})
 	e.aborted = false
 	e.abandoned.Store(false)
+	e.completed = false
 }
 
 // setRunning publishes the running task to enter and the watchdog.
@@ -232,50 +248,22 @@ func (e *Engine) closeAbort() {
 	}
 }
 
-// watch waits for the run loop, turning a run that stops making progress in
-// real time into an Escape failure. It returns nil when the loop finished
-// (whatever its outcome, which is then in e.failure), or the failure to
-// report for a loop that is stuck and has been abandoned.
-func (e *Engine) watch(done chan struct{}) *Failure {
-	period := e.cfg.Watchdog / watchdogTicks
-	ticker := time.NewTicker(period)
-	defer ticker.Stop()
-	last, stale := int64(-1), 0
-	for {
-		select {
-		case <-done:
-			return nil
-		case <-ticker.C:
-		}
-		if info := e.escapeMsg.Load(); info != nil {
-			return e.giveUp(done, info.thread, info.msg)
-		}
-		p := e.progress.Load()
-		if p != last {
-			last, stale = p, 0
-			continue
-		}
-		if stale++; stale < watchdogTicks {
-			continue
-		}
-		_, id := runningTask(e.running.Load())
-		return e.giveUp(done, id, fmt.Sprintf("T%d made no scheduling step for %v of real time: "+
-			"simulated code blocked on a real Go primitive (channel, sync.Mutex, WaitGroup, time.Sleep, ...) "+
-			"or ran a loop that never calls the simulation", id, e.cfg.Watchdog))
-	}
-}
-
 // giveUp handles an escape: it releases stray goroutines and waits briefly
 // for the run loop to wind down. If the loop finishes, the escape is
-// recorded in e.failure and giveUp returns nil. If it stays stuck inside
-// simulated code, the run is abandoned: the loop will stop at its next
-// chance, the engine refuses further runs, and giveUp returns the failure
-// (built without touching state the stuck goroutine owns).
-func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string) *Failure {
+// recorded in e.failure and giveUp returns nil; but a watchdog verdict
+// (retract) on a loop that turns out to have finished because every task
+// had exited is withdrawn: that run was slow, not stuck. If the loop stays
+// stuck inside simulated code, the run is abandoned: the loop will stop at
+// its next chance, the engine refuses further runs, and giveUp returns the
+// failure (built without touching state the stuck goroutine owns).
+func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string, retract bool) *Failure {
 	e.abandoned.Store(true)
 	e.closeAbort()
 	select {
 	case <-done:
+		if retract && e.completed && e.failure == nil && !e.hasStratPanic {
+			return nil
+		}
 		if e.failure == nil || e.failure.Kind != Escape {
 			e.failure = &Failure{Kind: Escape, Step: e.step, Time: e.now, Thread: id, Message: msg, Threads: e.reports()}
 		}
@@ -337,6 +325,7 @@ func (e *Engine) loop() {
 			n := e.collectEnabled()
 			if n == 0 {
 				if len(e.live) == 0 {
+					e.completed = true
 					return
 				}
 				if !e.advanceClock() {

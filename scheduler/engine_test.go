@@ -258,8 +258,9 @@ func TestEscapeRealChannel(t *testing.T) {
 		<-ch // a real channel: the simulation cannot see it
 		t.Step(t.Intern("after"), 0, 0, 0)
 	})
-	if r.Failure == nil || r.Failure.Kind != Escape || !strings.Contains(r.Failure.Message, "real Go primitive") {
-		t.Fatalf("want an escape, got %v", r.Failure)
+	if r.Failure == nil || r.Failure.Kind != Escape || !strings.Contains(r.Failure.Message, "real Go primitive") ||
+		!strings.Contains(r.Failure.Message, "T0 is blocked in chan receive") {
+		t.Fatalf("want an escape of T0 blocked in chan receive, got %v", r.Failure)
 	}
 	if r2 := e.Run(NewRandom(1), mixed); r2.Failure == nil || r2.Failure.Kind != Escape {
 		t.Fatalf("an engine with a stuck run must refuse new runs, got %v", r2.Failure)

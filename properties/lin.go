@@ -59,22 +59,9 @@ func LinUndecidedNote(budget int64, runs int) string {
 }
 
 // ReplayLin is [Replay] whose checks give the LIN check a budget of
-// linBudget model steps instead of model.DefaultBudget. (Replay checks the
-// run with the default budget; when linBudget differs, ReplayLin checks it
-// again with linBudget, so it costs up to both budgets.)
+// linBudget model steps instead of model.DefaultBudget.
 func ReplayLin(tr *traces.Trace, newAPI func() sim.WorkerAPI, linBudget int64) (*Outcome, error) {
-	o, err := Replay(tr, newAPI)
-	if o == nil || o.Diverged != nil || linBudget == model.DefaultBudget {
-		return o, err
-	}
-	o.recheck(linBudget, tr.Config.Tier == "documented")
-	return o, err
-}
-
-// recheck checks o's run again with a LIN budget of linBudget model steps.
-func (o *Outcome) recheck(linBudget int64, documentedOnly bool) {
-	vs, lin := AnalyzeLin(o.Result, o.Calls, len(o.Scenario.Workers), linBudget)
-	o.Violations, o.Lin = filterTier(vs, documentedOnly), lin
+	return replay(tr, newAPI, linBudget)
 }
 
 // SetLinBudget sets the budget of the runner's LIN checks, in model steps

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/traces"
@@ -80,8 +81,14 @@ func clipAll(ss []string, n int) []string {
 // event, so the run is stopped once it has taken as many steps as the
 // recording has events (or at the recorded step bound, when that is lower).
 func Replay(tr *traces.Trace, newAPI func() sim.WorkerAPI) (*Outcome, error) {
+	return replay(tr, newAPI, model.DefaultBudget)
+}
+
+// replay is Replay with a LIN budget of linBudget model steps.
+func replay(tr *traces.Trace, newAPI func() sim.WorkerAPI, linBudget int64) (*Outcome, error) {
 	documentedOnly := tr.Config.Tier == "documented"
 	r := NewRunner(newAPI, replayStepBound(tr), documentedOnly)
+	r.SetLinBudget(linBudget)
 	strat := scheduler.NewReplay(tr.SchedulerDecisions())
 	o, err := r.Run(tr.Scenario, strat)
 	if err != nil {

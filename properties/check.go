@@ -2,7 +2,6 @@ package properties
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,7 +82,7 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 		}
 		if o.Failed() {
 			tr := o.Trace(c.name, StrategySpec{Name: "rapid"}, c.maxSteps, c.documentedOnly)
-			if err := writeTrace(tr, path); err != nil {
+			if err := tr.WriteFile(path); err != nil {
 				rt.Fatalf("clussim: %v", err)
 			}
 			failRule(rt, o.First(), replayCommand(c.testName, path))
@@ -170,7 +169,7 @@ func (r *Report) String() string {
 func Battery(name string, newAPI func() sim.WorkerAPI, opts ...Option) (*Report, error) {
 	c := newConfig(name, opts)
 	return battery(c, newAPI, true, func(what string) string {
-		return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(name, "_")+"-"+unsafeChars.ReplaceAllString(what, "_")+".json")
+		return filepath.Join(c.traceDir, traces.SafeName(name)+"-"+traces.SafeName(what)+".json")
 	})
 }
 
@@ -336,7 +335,7 @@ func runUnits(units []unit, workers int, newRunner func() *Runner) []unitResult 
 func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec StrategySpec, path string) {
 	r.Failure, r.Strategy = o, spec
 	tr := o.Trace(c.name, spec, c.maxSteps, c.documentedOnly)
-	if err := writeTrace(tr, path); err != nil {
+	if err := tr.WriteFile(path); err != nil {
 		r.SaveErr = err
 		return
 	}
@@ -354,7 +353,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 		return
 	}
 	spath := strings.TrimSuffix(path, ".json") + shrunkSuffix + ".json"
-	if err := writeTrace(small, spath); err != nil {
+	if err := small.WriteFile(spath); err != nil {
 		r.SaveErr = err
 		return
 	}
@@ -429,17 +428,8 @@ func (c *config) namedScenarios() ([]scenario.Scenario, error) {
 	return out, nil
 }
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
 func (c *config) tracePath(test, what string) string {
-	return filepath.Join(c.traceDir, unsafeChars.ReplaceAllString(test, "_"), unsafeChars.ReplaceAllString(what, "_")+".json")
-}
-
-func writeTrace(tr *traces.Trace, path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return tr.WriteFile(path)
+	return filepath.Join(c.traceDir, traces.SafeName(test), traces.SafeName(what)+".json")
 }
 
 // replayCommand is the one command that replays a trace saved for the test
@@ -484,7 +474,7 @@ func shrinkInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
 		t.Fatal(err)
 	}
 	out := strings.TrimSuffix(c.shrinkFile, ".json") + shrunkSuffix + ".json"
-	if err := writeTrace(small, out); err != nil {
+	if err := small.WriteFile(out); err != nil {
 		t.Fatalf("clussim: %s: %v", c.shrinkFile, err)
 	}
 	t.Fatalf("clussim: %s breaks rule %s (%s tier); shrunk %s in %d runs:\n  %d -> %d decisions, %d -> %d preemptions, %d -> %d threads\nshrunk: %s\nreplay: %s",

@@ -163,7 +163,7 @@ func TestReplayLin(t *testing.T) {
 	}
 	tr := o.Keep().Trace("reference", StrategySpec{Name: "random", Seed: 1}, DefaultMaxSteps, false)
 	path := filepath.Join(t.TempDir(), "undecided.json")
-	if err := writeTrace(tr, path); err != nil {
+	if err := tr.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
 	o, err = ReplayLin(tr, mustImpl("reference").New, 10)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Modes of the files and directories WriteFileAtomic creates.
@@ -201,4 +202,24 @@ func fileKind(m fs.FileMode) string {
 		return "device"
 	}
 	return "irregular file"
+}
+
+// SafeName makes s usable as one component of a file name on every system:
+// each run of characters other than ASCII letters, digits, '.', '_' and '-'
+// becomes a single '_'.
+func SafeName(s string) string {
+	var b strings.Builder
+	inRun := false
+	for _, r := range s {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			b.WriteRune(r)
+			inRun = false
+			continue
+		}
+		if !inRun {
+			b.WriteByte('_')
+		}
+		inRun = true
+	}
+	return b.String()
 }

@@ -298,3 +298,17 @@ func TestReadRegularFile(t *testing.T) {
 		t.Fatalf("ReadFile of a directory: %v", err)
 	}
 }
+
+func TestSafeName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"TestMine/sub case", "TestMine_sub_case"},
+		{"a//b", "a_b"},
+		{"résumé-1.json", "r_sum_-1.json"},
+		{"ok_name-1.2", "ok_name-1.2"},
+		{"", ""},
+	} {
+		if got := traces.SafeName(tc.in); got != tc.want {
+			t.Errorf("SafeName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

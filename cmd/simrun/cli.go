@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/clussim/clussim/internal/names"
@@ -200,26 +198,12 @@ func readTrace(path string) (*traces.Trace, impls.Entry, error) {
 // specOf returns the strategy a trace records.
 func specOf(tr *traces.Trace) properties.StrategySpec { return tr.Strategy }
 
-// unsafeChars are the characters replaced in file names.
-func unsafeChars() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9._-]+`) }
-
 // fileName joins parts into a file name safe on every system.
 func fileName(parts ...string) string {
-	re := unsafeChars()
 	for i, p := range parts {
-		parts[i] = re.ReplaceAllString(p, "_")
+		parts[i] = traces.SafeName(p)
 	}
 	return strings.Join(parts, "-") + ".json"
-}
-
-// writeTrace writes tr to path, creating its directory.
-func writeTrace(tr *traces.Trace, path string) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	return tr.WriteFile(path)
 }
 
 // replayCommand is the command that replays the trace at path.

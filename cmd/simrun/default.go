@@ -205,7 +205,7 @@ func sweep(entry impls.Entry) ([]sighting, int, error) {
 					}
 					path := filepath.Join(defaultTraceDir, fileName(entry.Name, sc.Name, v.Rule))
 					tr := o.Trace(entry.Name, spec, properties.DefaultMaxSteps, false)
-					if err := writeTrace(tr, path); err != nil {
+					if err := tr.WriteFile(path); err != nil {
 						return nil, runs, fmt.Errorf("save trace: %v", err)
 					}
 					seen = append(seen, sighting{v: v, first: o.First().Rule, scenario: sc.Name, spec: spec,

@@ -397,7 +397,7 @@ func (x *explorer) step(t *target) (string, error) {
 	}
 	tr := o.Trace(x.cfg.impl.Name, spec, x.cfg.maxSteps, x.cfg.documentedOnly)
 	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, t.scn.Name, fresh[0], tag))
-	if err := writeTrace(tr, path); err != nil {
+	if err := tr.WriteFile(path); err != nil {
 		return "", fmt.Errorf("save trace: %v", err)
 	}
 	sf := savedFailure{Scenario: t.scn.Name, Rule: v.Rule, Rules: rules, Tier: v.Tier.String(), Title: ruleTitle(v.Rule),

@@ -63,7 +63,7 @@ func runShrink(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%s: %s", path, errText(err))
 	}
-	if err := writeTrace(small, *out); err != nil {
+	if err := small.WriteFile(*out); err != nil {
 		return e.errorf("%v", err)
 	}
 	outPath := filepath.ToSlash(*out)

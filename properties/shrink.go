@@ -151,12 +151,8 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 	stats.ScenarioChanged = s.scenarioChanged
 
 	if !s.improved {
-		out, err := cloneTrace(tr)
-		if err != nil {
-			return nil, stats, err
-		}
 		stats.After = start.size
-		return out, stats, nil
+		return tr.Clone(), stats, nil
 	}
 	// Record the final run from a strict replay of its full decision list.
 	final, err := s.runner.Run(s.best.scn, scheduler.NewReplay(s.best.decisions))
@@ -179,9 +175,6 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 	stats.After = s.best.size
 	return out, stats, nil
 }
-
-// cloneTrace returns a deep copy of t.
-func cloneTrace(t *traces.Trace) (*traces.Trace, error) { return t.Clone(), nil }
 
 // shrinker holds the state of one Shrink.
 type shrinker struct {

@@ -85,7 +85,7 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 			if err := tr.WriteFile(path); err != nil {
 				rt.Fatalf("clussim: %v", err)
 			}
-			failRule(rt, o.First(), replayCommand(c.testName, path))
+			failRule(rt, o.First(), ReplayCommand(c.testName, path))
 		}
 	})
 }
@@ -343,7 +343,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 	if name == "" {
 		name = c.name
 	}
-	r.Trace, r.Replay = path, replayCommand(name, path)
+	r.Trace, r.Replay = path, ReplayCommand(name, path)
 	if c.shrink <= 0 {
 		return
 	}
@@ -357,7 +357,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 		r.SaveErr = err
 		return
 	}
-	r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, replayCommand(name, spath)
+	r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, ReplayCommand(name, spath)
 }
 
 // explore runs s under spec up to budget times and returns the first
@@ -432,10 +432,6 @@ func (c *config) tracePath(test, what string) string {
 	return filepath.Join(c.traceDir, traces.SafeName(test), traces.SafeName(what)+".json")
 }
 
-// replayCommand is the one command that replays a trace saved for the test
-// or implementation called name.
-func replayCommand(name, path string) string { return ReplayCommand(name, path) }
-
 // ReplayCommand is the go test command that replays, in the test (or
 // subtest) called test, the trace at path: what Check prints for a failure.
 // Run it in the package that holds the test.
@@ -479,7 +475,7 @@ func shrinkInTest(t rapid.TB, c *config, newAPI func() sim.WorkerAPI) {
 	}
 	t.Fatalf("clussim: %s breaks rule %s (%s tier); shrunk %s in %d runs:\n  %d -> %d decisions, %d -> %d preemptions, %d -> %d threads\nshrunk: %s\nreplay: %s",
 		tr.Impl, small.Verdict.Rule, small.Verdict.Tier, c.shrinkFile, st.Runs, st.Before.Decisions, st.After.Decisions,
-		st.Before.Preemptions, st.After.Preemptions, st.Before.Threads, st.After.Threads, out, replayCommand(c.testName, out))
+		st.Before.Preemptions, st.After.Preemptions, st.Before.Threads, st.After.Threads, out, ReplayCommand(c.testName, out))
 }
 
 // replayInTest replays the trace named by -simrun.replay against newAPI and

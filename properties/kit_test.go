@@ -53,8 +53,8 @@ func TestReplayCommandSelectsTheSubtest(t *testing.T) {
 		{"TestMine/case_1", `go test -run '^TestMine$/^case_1$' -simrun.replay=x.json`},
 		{"TestA/b/c.d", `go test -run '^TestA$/^b$/^c\.d$' -simrun.replay=x.json`},
 	} {
-		if got := replayCommand(tc.name, "x.json"); got != tc.want {
-			t.Errorf("replayCommand(%q) = %s, want %s", tc.name, got, tc.want)
+		if got := ReplayCommand(tc.name, "x.json"); got != tc.want {
+			t.Errorf("ReplayCommand(%q) = %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }

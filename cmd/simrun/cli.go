@@ -207,20 +207,17 @@ func fileName(parts ...string) string {
 }
 
 // replayCommand is the command that replays the trace at path.
-func replayCommand(path string) string { return "simrun replay " + shellQuote(path) }
+func replayCommand(path string) string { return "simrun replay " + shell.Quote(path) }
 
 // shrinkCommand is the command that shrinks the trace at path.
 func shrinkCommand(path string) string {
-	return "simrun shrink -o " + shellQuote(shrunkPath(path)) + " " + shellQuote(path)
+	return "simrun shrink -o " + shell.Quote(shrunkPath(path)) + " " + shell.Quote(path)
 }
 
 // shrunkPath is where simrun shrink writes by default.
 func shrunkPath(path string) string {
 	return strings.TrimSuffix(path, ".json") + ".shrunk.json"
 }
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string { return shell.Quote(s) }
 
 // isTerminal reports whether w is a terminal (a character device), where a
 // progress line may be redrawn.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/clussim/clussim/internal/shell"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -477,8 +478,8 @@ func TestHelpers(t *testing.T) {
 	if got := plural(2, "history"); got != "2 histories" {
 		t.Errorf("plural(2) = %q", got)
 	}
-	if got := shellQuote("simrun-traces/a b.json"); got != "'simrun-traces/a b.json'" {
-		t.Errorf("shellQuote = %q", got)
+	if got := shell.Quote("simrun-traces/a b.json"); got != "'simrun-traces/a b.json'" {
+		t.Errorf("shell.Quote = %q", got)
 	}
 	if got := fileName("lit", "gen-1", "P2", "random-s3"); got != "lit-gen-1-P2-random-s3.json" {
 		t.Errorf("fileName = %q", got)

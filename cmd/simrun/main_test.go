@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/clussim/clussim/internal/shell"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/clussim/clussim/internal/shell"
 )
 
 // simrun runs the command line in-process and returns its exit code and

@@ -273,9 +273,10 @@ func TestHistories(t *testing.T) {
 // TestEveryCoveredRuleHasBothOutcomes keeps the table honest: each rule the
 // model covers has at least one accepted and one rejected history.
 func TestEveryCoveredRuleHasBothOutcomes(t *testing.T) {
-	seen := map[string]map[porcupine.CheckResult]bool{}
+	seen := map[RuleID]map[porcupine.CheckResult]bool{}
 	for _, c := range historyCases() {
-		for _, id := range strings.Fields(c.rules) {
+		for _, f := range strings.Fields(c.rules) {
+			id := RuleID(f)
 			if seen[id] == nil {
 				seen[id] = map[porcupine.CheckResult]bool{}
 			}
@@ -283,14 +284,14 @@ func TestEveryCoveredRuleHasBothOutcomes(t *testing.T) {
 		}
 	}
 	for _, r := range Rules() {
-		if !r.InModel || r.ID == "LIN" {
+		if !r.InModel || r.ID == LIN {
 			continue
 		}
 		if !seen[r.ID][ok] || !seen[r.ID][illegal] {
 			t.Errorf("rule %s: accepted case %t, rejected case %t", r.ID, seen[r.ID][ok], seen[r.ID][illegal])
 		}
 	}
-	for _, extra := range []string{"unknown", "partition"} {
+	for _, extra := range []RuleID{"unknown", "partition"} {
 		if !seen[extra][ok] || !seen[extra][illegal] {
 			t.Errorf("%s: need an accepted and a rejected case", extra)
 		}

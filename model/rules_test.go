@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-func ruleIDs() []string {
-	return []string{
+func ruleIDs() []RuleID {
+	return []RuleID{
 		"D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10",
 		"S1", "S2",
 		"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9",
@@ -19,7 +19,7 @@ func ruleIDs() []string {
 
 func TestRuleTable(t *testing.T) {
 	rules := Rules()
-	var ids []string
+	var ids []RuleID
 	for _, r := range rules {
 		ids = append(ids, r.ID)
 		if r.Title == "" || r.Source == "" || r.Text == "" {
@@ -27,7 +27,7 @@ func TestRuleTable(t *testing.T) {
 		}
 		var want Tier
 		switch {
-		case r.ID == "LIN" || strings.HasPrefix(r.ID, "D") && r.ID != "DEADLOCK" || strings.HasPrefix(r.ID, "S") && r.ID != "STEPBOUND":
+		case r.ID == LIN || strings.HasPrefix(string(r.ID), "D") && r.ID != DEADLOCK || strings.HasPrefix(string(r.ID), "S") && r.ID != STEPBOUND:
 			want = Documented
 		default:
 			want = Safe
@@ -42,6 +42,23 @@ func TestRuleTable(t *testing.T) {
 	}
 	if !slices.Equal(ids, ruleIDs()) {
 		t.Fatalf("rule IDs = %v, want %v", ids, ruleIDs())
+	}
+}
+
+// TestEngineRules checks the Engine flag: exactly the failures of the run
+// itself carry it, and none of them is in the model.
+func TestEngineRules(t *testing.T) {
+	var engine []RuleID
+	for _, r := range Rules() {
+		if r.Engine {
+			engine = append(engine, r.ID)
+			if r.InModel || r.Tier != Safe || r.Source != sourceSim {
+				t.Errorf("engine rule %s: InModel %t, tier %v, source %q", r.ID, r.InModel, r.Tier, r.Source)
+			}
+		}
+	}
+	if want := []RuleID{DEADLOCK, STEPBOUND, PANIC, ESCAPE}; !slices.Equal(engine, want) {
+		t.Errorf("engine rules = %v, want %v", engine, want)
 	}
 }
 
@@ -61,7 +78,7 @@ func TestLookupRule(t *testing.T) {
 			t.Errorf("LookupRule(%q) = %v, %t", id, r.ID, ok)
 		}
 	}
-	for _, id := range []string{"", "d1", "D11", "P0", "S3", "lin"} {
+	for _, id := range []RuleID{"", "d1", "D11", "P0", "S3", "lin"} {
 		if _, ok := LookupRule(id); ok {
 			t.Errorf("LookupRule(%q) found a rule", id)
 		}
@@ -90,15 +107,30 @@ func TestDocCoversEveryRule(t *testing.T) {
 	for _, r := range Rules() {
 		var re *regexp.Regexp
 		if r.Source == sourceSim {
-			re = regexp.MustCompile(`(?m)^//   - ` + r.ID + ` \(` + r.Tier.String() + `\):`)
+			re = regexp.MustCompile(`(?m)^//   - ` + string(r.ID) + ` \(` + r.Tier.String() + `\):`)
 		} else {
-			re = regexp.MustCompile(`(?m)^// ` + r.ID + ` \(` + r.Tier.String() + `; [^)]*https://`)
+			re = regexp.MustCompile(`(?m)^// ` + string(r.ID) + ` \(` + r.Tier.String() + `; [^)]*https://`)
 		}
 		if !re.MatchString(doc) {
 			t.Errorf("doc.go does not state rule %s with tier %q", r.ID, r.Tier)
 		}
 		if r.Source != sourceSim && !strings.Contains(doc, r.Source) {
 			t.Errorf("doc.go does not cite %s's source %s", r.ID, r.Source)
+		}
+	}
+}
+
+func TestJoinRuleIDs(t *testing.T) {
+	for _, c := range []struct {
+		ids  []RuleID
+		want string
+	}{
+		{nil, ""},
+		{[]RuleID{D5}, "D5"},
+		{[]RuleID{P2, LIN, ESCAPE}, "P2, LIN, ESCAPE"},
+	} {
+		if got := JoinRuleIDs(c.ids, ", "); got != c.want {
+			t.Errorf("JoinRuleIDs(%v) = %q, want %q", c.ids, got, c.want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/internal/shell"
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
@@ -455,7 +456,7 @@ func runPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
-func otherRules(vs []Violation) string { return strings.Join(ruleIDs(vs), ", ") }
+func otherRules(vs []Violation) string { return model.JoinRuleIDs(ruleIDs(vs), ", ") }
 
 // shrinkInTest shrinks the trace named by -simrun.shrink against newAPI,
 // saves the result beside it and fails t with the shrunk run's verdict.

@@ -73,17 +73,17 @@ func (a *analysis) checkEngine() []Violation {
 	switch f.Kind {
 	case scheduler.Deadlock:
 		if c := a.pendingSelfCall(); c != nil {
-			return []Violation{newViolation("P1", tick, f.Step, []scheduler.ThreadID{c.Thread},
+			return []Violation{newViolation(model.P1, tick, f.Step, []scheduler.ThreadID{c.Thread},
 				"%s was called by the worker's own thread and never returned: the run deadlocked at step %d waiting for the caller itself to exit (%s)",
 				describe(c), f.Step, a.waits(f))}
 		}
-		return []Violation{newViolation("DEADLOCK", tick, f.Step, blockedThreads(f), "%s", f.Error())}
+		return []Violation{newViolation(model.DEADLOCK, tick, f.Step, blockedThreads(f), "%s", f.Error())}
 	case scheduler.StepBound:
-		return []Violation{newViolation("STEPBOUND", tick, f.Step, threads, "%s", f.Error())}
+		return []Violation{newViolation(model.STEPBOUND, tick, f.Step, threads, "%s", f.Error())}
 	case scheduler.Panic:
-		return []Violation{newViolation("PANIC", tick, f.Step, threads, "%s", f.Message)}
+		return []Violation{newViolation(model.PANIC, tick, f.Step, threads, "%s", f.Message)}
 	case scheduler.Escape:
-		return []Violation{newViolation("ESCAPE", tick, f.Step, threads, "%s", f.Message)}
+		return []Violation{newViolation(model.ESCAPE, tick, f.Step, threads, "%s", f.Message)}
 	}
 	// A divergence is not the implementation's fault; the caller reports it.
 	return nil
@@ -119,7 +119,7 @@ func blockedThreads(f *scheduler.Failure) []scheduler.ThreadID {
 func (a *analysis) checkLinearizable(budget int64) ([]Violation, LinResult) {
 	ops := Operations(a.calls, a.events)
 	if err := model.Validate(ops); err != nil {
-		return []Violation{newViolation("LIN", int64(len(a.events)), a.stepAt(int64(len(a.events))-1), nil,
+		return []Violation{newViolation(model.LIN, int64(len(a.events)), a.stepAt(int64(len(a.events))-1), nil,
 			"clussim: internal error: the harness built a malformed history: %v", err)}, LinResult{}
 	}
 	v, st := model.CheckBudget(ops, budget)
@@ -149,7 +149,7 @@ func (a *analysis) checkLinearizable(budget int64) ([]Violation, LinResult) {
 	if len(part.Ops) > 0 {
 		tick = part.Ops[len(part.Ops)-1].Return
 	}
-	return []Violation{newViolation("LIN", tick, a.stepAt(tick), nil,
+	return []Violation{newViolation(model.LIN, tick, a.stepAt(tick), nil,
 		"%s has no linearization against the Terminate-flag model (operations as [call tick, return tick]): %s",
 		where, strings.Join(desc, "; "))}, lr
 }
@@ -175,7 +175,7 @@ func (a *analysis) diagnose() []Violation {
 		if inc.exit >= 0 {
 			when = fmt.Sprintf("exited later, at step %d", a.stepAt(inc.exit))
 		}
-		vs = append(vs, newViolation("D5", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+		vs = append(vs, newViolation(model.D5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
 			"%s set the flag first (step %d) and so must wait for the thread to exit, but it returned at step %d while the routine (T%d) was still running; the routine %s",
 			describe(c), ws[0].step, c.ReturnStep, inc.thread, when))
 	}
@@ -192,13 +192,13 @@ func (a *analysis) diagnose() []Violation {
 			}
 		}
 		if !slices.Contains(held, got) {
-			vs = append(vs, newViolation("D3", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.D3, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s returned %v, but the Terminate member was %v throughout the call", describe(c), boolName(got), boolName(!got)))
 			continue
 		}
 		inc := a.incarnationAt(c.Worker, c.CallTick)
 		if got && c.Self && inc != nil && !a.terminateBegan(c.Worker, inc.create.CallTick, c.ReturnTick) {
-			vs = append(vs, newViolation("S1", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.S1, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s returned TRUE in the routine started by ClusWorkerCreate #%d, but no call has signalled this incarnation: Create must reset Terminate to FALSE before the new thread can see it",
 				describe(c), inc.create.ID))
 		}
@@ -213,22 +213,22 @@ func (a *analysis) diagnose() []Violation {
 		switch c.Result {
 		case sim.ErrorSuccess:
 			if running {
-				vs = append(vs, newViolation("D8", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+				vs = append(vs, newViolation(model.D8, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
 					"%s returned ERROR_SUCCESS at step %d while the routine (T%d) was still running", describe(c), c.ReturnStep, inc.thread))
 			}
 		case sim.WaitTimeout:
 			dl := DeadlineTick(c, a.events)
 			switch {
 			case dl == 0:
-				vs = append(vs, newViolation("D8", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				vs = append(vs, newViolation(model.D8, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 					"%s returned WAIT_TIMEOUT after %d ms of virtual time, before its timeout had elapsed", describe(c), c.ReturnTime-c.CallTime))
 			case inc != nil && inc.gone >= 0 && inc.gone <= dl:
-				vs = append(vs, newViolation("D8", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				vs = append(vs, newViolation(model.D8, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 					"%s returned WAIT_TIMEOUT, but the thread had exited (step %d) before the timeout elapsed", describe(c), a.stepAt(inc.gone)))
 			}
 		}
 		if a.nullAt(c.Worker, c.CallTick) && c.Result != sim.ErrorSuccess {
-			vs = append(vs, newViolation("P3", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P3, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s on a struct whose hThread is NULL returned %s; it must return ERROR_SUCCESS at once", describe(c), sim.ErrorName(c.Result)))
 		}
 	}
@@ -239,10 +239,10 @@ func (a *analysis) diagnose() []Violation {
 		}
 		switch {
 		case slices.Contains(c.Workers, -1) && c.Result != sim.ErrorInvalidParameter:
-			vs = append(vs, newViolation("P7", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P7, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s has a NULL entry but returned %s; it must return ERROR_INVALID_PARAMETER", describe(c), sim.ErrorName(c.Result)))
 		case len(c.Workers) == 0 && c.Result != sim.ErrorSuccess:
-			vs = append(vs, newViolation("P7", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P7, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s on an empty array returned %s; it must return ERROR_SUCCESS", describe(c), sim.ErrorName(c.Result)))
 		}
 	}
@@ -256,14 +256,14 @@ func (a *analysis) diagnose() []Violation {
 			for _, w := range c.Workers {
 				inc := a.incarnationAt(w, c.CallTick)
 				if inc != nil && inc.start >= 0 && (inc.exit < 0 || inc.exit > c.ReturnTick) {
-					vs = append(vs, newViolation("D9", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+					vs = append(vs, newViolation(model.D9, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
 						"%s returned ERROR_SUCCESS at step %d while the routine of w%d (T%d) was still running", describe(c), c.ReturnStep, w, inc.thread))
 					break
 				}
 			}
 		case sim.WaitTimeout:
 			if DeadlineTick(c, a.events) == 0 {
-				vs = append(vs, newViolation("D9", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+				vs = append(vs, newViolation(model.D9, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 					"%s returned WAIT_TIMEOUT after %d ms of virtual time, before its timeout had elapsed", describe(c), c.ReturnTime-c.CallTime))
 			}
 		}
@@ -303,7 +303,7 @@ func (a *analysis) checkSignalOrder() []Violation {
 			}
 			if c.WaitOnly {
 				if set != nil {
-					vs = append(vs, newViolation("D8", set.tick, set.step, []scheduler.ThreadID{c.Thread},
+					vs = append(vs, newViolation(model.D8, set.tick, set.step, []scheduler.ThreadID{c.Thread},
 						"%s has WaitOnly TRUE but set w%d's Terminate flag at step %d; with WaitOnly it must only wait", describe(c), w, set.step))
 				}
 				continue
@@ -320,11 +320,11 @@ func (a *analysis) checkSignalOrder() []Violation {
 			running := inc != nil && inc.start >= 0 && inc.start < first && (inc.exit < 0 || inc.exit > first)
 			switch {
 			case set != nil && first < set.tick:
-				vs = append(vs, newViolation("D8", set.tick, set.step, []scheduler.ThreadID{c.Thread},
+				vs = append(vs, newViolation(model.D8, set.tick, set.step, []scheduler.ThreadID{c.Thread},
 					"%s waited (step %d) before it set w%d's Terminate flag (step %d); it must signal the thread first, then wait",
 					describe(c), a.stepAt(first), w, set.step))
 			case set == nil && running && !a.flagAt(w, first):
-				vs = append(vs, newViolation("D8", first, a.stepAt(first), []scheduler.ThreadID{c.Thread},
+				vs = append(vs, newViolation(model.D8, first, a.stepAt(first), []scheduler.ThreadID{c.Thread},
 					"%s began to wait (step %d) for w%d's routine without having set its Terminate flag; with WaitOnly FALSE it must signal the thread first",
 					describe(c), a.stepAt(first), w))
 			}
@@ -356,7 +356,7 @@ func (a *analysis) checkFirstElection() []Violation {
 			}
 			for _, other := range a.flags[c.Worker] {
 				if other.thread != c.Thread && other.value && other.tick > readFalse.tick && other.tick < f.tick {
-					vs = append(vs, newViolation("D7", f.tick, f.step, []scheduler.ThreadID{c.Thread, other.thread},
+					vs = append(vs, newViolation(model.D7, f.tick, f.step, []scheduler.ThreadID{c.Thread, other.thread},
 						"%s read the flag FALSE at step %d and stored TRUE at step %d, but T%d had set it at step %d in between: two callers both acted as the first Terminate",
 						describe(c), readFalse.step, f.step, other.thread, other.step))
 					break
@@ -378,9 +378,9 @@ func (a *analysis) checkCreateResult() []Violation {
 			if !c.Returned || c.Result == sim.ErrorSuccess || a.faultInjected(c) {
 				continue
 			}
-			rule, what := "D1", "a zeroed struct"
+			rule, what := model.D1, "a zeroed struct"
 			if i > 0 {
-				rule, what = "S1", "a struct reused after an earlier cycle"
+				rule, what = model.S1, "a struct reused after an earlier cycle"
 			}
 			vs = append(vs, newViolation(rule, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s returned %s on %s although no kernel call failed; Create must (re)initialise the struct and start the thread",
@@ -411,17 +411,17 @@ func (a *analysis) checkSelfCalls() []Violation {
 			continue
 		}
 		if c.Kind != sim.CallTerminate && c.Result != sim.ErrorPossibleDeadlock {
-			vs = append(vs, newViolation("P1", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P1, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s was called by the worker's own thread and returned %s; it must return ERROR_POSSIBLE_DEADLOCK at once",
 				describe(c), sim.ErrorName(c.Result)))
 			continue
 		}
 		if b := a.timeoutsIn(c.Thread, c.CallTick, c.ReturnTick); len(b) > 0 {
-			vs = append(vs, newViolation("P1", b[0], a.stepAt(b[0]), []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P1, b[0], a.stepAt(b[0]), []scheduler.ThreadID{c.Thread},
 				"%s was called by the worker's own thread and sat in a timed wait until step %d; a self-call must set the flag and return without waiting",
 				describe(c), a.stepAt(b[0])))
 		} else if n := a.ownSteps(c.Thread, c.CallTick, c.ReturnTick); n > promptSteps {
-			vs = append(vs, newViolation("P1", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P1, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s was called by the worker's own thread and took %d steps of its own (the bound is %d); a self-call must return at once",
 				describe(c), n, promptSteps))
 		}
@@ -437,7 +437,7 @@ func (a *analysis) checkHandles() []Violation {
 		if !f.Impl {
 			continue
 		}
-		vs = append(vs, newViolation("P2", f.Tick, f.Step, []scheduler.ThreadID{f.Thread}, "%s", f.String()))
+		vs = append(vs, newViolation(model.P2, f.Tick, f.Step, []scheduler.ThreadID{f.Thread}, "%s", f.String()))
 	}
 	if a.res.Failure != nil {
 		return vs
@@ -451,7 +451,7 @@ func (a *analysis) checkHandles() []Violation {
 			}
 		}
 		if last != nil && last.Returned && last.Result == sim.ErrorSuccess && last.HThread != 0 {
-			vs = append(vs, newViolation("P2", last.ReturnTick, last.ReturnStep, []scheduler.ThreadID{last.Thread},
+			vs = append(vs, newViolation(model.P2, last.ReturnTick, last.ReturnStep, []scheduler.ThreadID{last.Thread},
 				"%s returned ERROR_SUCCESS but left hThread = %v: the call that observes the exit must close the handle and set hThread to NULL",
 				describe(last), last.HThread))
 		}
@@ -475,9 +475,9 @@ func (a *analysis) checkTimeouts() []Violation {
 		// One overall timeout is ClusWorkersTerminate's documented contract
 		// (D9); for TerminateEx, returning by the timeout on the virtual
 		// clock is this project's precise reading (P3).
-		rule := "P3"
+		rule := model.P3
 		if c.Kind == sim.CallWorkersTerminate {
-			rule = "D9"
+			rule = model.D9
 		}
 		switch {
 		case c.Returned && c.ReturnTime > limit:
@@ -508,14 +508,14 @@ func (a *analysis) checkPrompt() []Violation {
 		end := a.end(c)
 		switch {
 		case !c.Returned:
-			vs = append(vs, newViolation("P5", end, a.stepAt(end-1), []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P5, end, a.stepAt(end-1), []scheduler.ThreadID{c.Thread},
 				"%s began after the flag was set, so it is not the first Terminate, yet it never returned", describe(c)))
 		case inc.exit > c.CallTick && inc.exit < end && a.waitingAt(c.Thread, inc.exit):
-			vs = append(vs, newViolation("D6", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+			vs = append(vs, newViolation(model.D6, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
 				"%s began after the flag was set, so it is not the first Terminate, yet it was still waiting when the routine (T%d) exited at step %d: a non-first Terminate must return at once, without waiting for the thread",
 				describe(c), inc.thread, a.stepAt(inc.exit)))
 		case a.ownSteps(c.Thread, c.CallTick, end) > promptSteps:
-			vs = append(vs, newViolation("P5", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 				"%s is not the first Terminate but took %d steps of its own (the bound is %d)", describe(c), a.ownSteps(c.Thread, c.CallTick, end), promptSteps))
 		}
 	}
@@ -532,7 +532,7 @@ func (a *analysis) checkLeaks() []Violation {
 	end := int64(len(a.events))
 	for _, h := range a.res.Handles {
 		if h.Impl && h.Open {
-			vs = append(vs, newViolation("P6", end, a.stepAt(end-1), []scheduler.ThreadID{h.OpenedBy},
+			vs = append(vs, newViolation(model.P6, end, a.stepAt(end-1), []scheduler.ThreadID{h.OpenedBy},
 				"handle %v to %s, opened by %s on T%d at step %d, is still open after the final ClusWorkerTerminateEx(INFINITE, FALSE) on every struct",
 				h.Handle, h.Object, h.OpenedOp, h.OpenedBy, h.OpenedStep))
 		}
@@ -553,7 +553,7 @@ func (a *analysis) checkSignalAll() []Violation {
 					continue
 				}
 				if ws := a.writesBy(w, c.Thread, c.CallTick, end); len(ws) > 0 {
-					vs = append(vs, newViolation("P7", ws[0].tick, ws[0].step, []scheduler.ThreadID{c.Thread},
+					vs = append(vs, newViolation(model.P7, ws[0].tick, ws[0].step, []scheduler.ThreadID{c.Thread},
 						"%s has a NULL entry, so it must fail with ERROR_INVALID_PARAMETER and touch nothing, but it wrote w%d's Terminate flag at step %d",
 						describe(c), w, ws[0].step))
 					break
@@ -607,7 +607,7 @@ func (a *analysis) checkSignalAll() []Violation {
 			for _, chk := range checks {
 				if chk.Worker == w && chk.Self && chk.Returned && chk.CallTick > firstTrue.ReturnTick && chk.Result == 0 &&
 					a.incarnationAt(w, chk.CallTick) == inc {
-					vs = append(vs, newViolation("P7", chk.ReturnTick, chk.ReturnStep, []scheduler.ThreadID{c.Thread, firstTrue.Thread, chk.Thread},
+					vs = append(vs, newViolation(model.P7, chk.ReturnTick, chk.ReturnStep, []scheduler.ThreadID{c.Thread, firstTrue.Thread, chk.Thread},
 						"%s: w%d's routine saw TRUE at step %d, but w%d's routine then saw FALSE at step %d; the call must signal every worker before any can see the flag",
 						describe(c), firstTrue.Worker, firstTrue.ReturnStep, w, chk.ReturnStep))
 					break
@@ -635,12 +635,12 @@ func (a *analysis) checkCreateFailure() []Violation {
 			}
 			if c.Result != sim.ErrorSuccess {
 				if c.HThread != 0 {
-					vs = append(vs, newViolation("P9", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+					vs = append(vs, newViolation(model.P9, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 						"%s failed with %s but left hThread = %v; a failed Create must leave it NULL", describe(c), sim.ErrorName(c.Result), c.HThread))
 				}
 				for _, s := range starts {
 					if s.Worker == w && s.CallTick > c.CallTick && s.CallTick < next {
-						vs = append(vs, newViolation("P9", s.CallTick, s.CallStep, []scheduler.ThreadID{c.Thread, s.Thread},
+						vs = append(vs, newViolation(model.P9, s.CallTick, s.CallStep, []scheduler.ThreadID{c.Thread, s.Thread},
 							"%s failed with %s, yet the routine started on T%d at step %d", describe(c), sim.ErrorName(c.Result), s.Thread, s.CallStep))
 						break
 					}
@@ -653,7 +653,7 @@ func (a *analysis) checkCreateFailure() []Violation {
 					started = started || (s.Worker == w && s.CallTick > c.CallTick && s.CallTick < next)
 				}
 				if !started {
-					vs = append(vs, newViolation("P9", c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
+					vs = append(vs, newViolation(model.P9, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 						"%s returned ERROR_SUCCESS but the routine never ran", describe(c)))
 				}
 			}
@@ -665,7 +665,7 @@ func (a *analysis) checkCreateFailure() []Violation {
 		}
 		end := a.end(c)
 		if n := a.ownSteps(c.Thread, c.CallTick, end); !c.Returned || n > promptSteps || len(a.timeoutsIn(c.Thread, c.CallTick, end)) > 0 {
-			vs = append(vs, newViolation("P9", end, a.stepAt(end-1), []scheduler.ThreadID{c.Thread},
+			vs = append(vs, newViolation(model.P9, end, a.stepAt(end-1), []scheduler.ThreadID{c.Thread},
 				"%s on a struct whose Create failed (hThread NULL) did not return at once (%d steps of its own, returned: %v)",
 				describe(c), n, c.Returned))
 		}
@@ -687,7 +687,7 @@ func (a *analysis) checkRaces() []Violation {
 				break
 			}
 		}
-		vs = append(vs, newViolation("RACE", tick, r.Second.Step, []scheduler.ThreadID{r.First.Thread, r.Second.Thread}, "%s", r.String()))
+		vs = append(vs, newViolation(model.RACE, tick, r.Second.Step, []scheduler.ThreadID{r.First.Thread, r.Second.Thread}, "%s", r.String()))
 	}
 	return vs
 }

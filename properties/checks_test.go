@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/impls"
@@ -89,7 +90,7 @@ func (escaping) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
 
 func TestChecksRejectAndAccept(t *testing.T) {
 	tests := []struct {
-		rule     string
+		rule     model.RuleID
 		scenario string
 		bad      func() sim.WorkerAPI
 	}{
@@ -118,7 +119,7 @@ func TestChecksRejectAndAccept(t *testing.T) {
 	const seeds = 300
 	goodSeeds := testBudget(seeds)
 	for _, tc := range tests {
-		t.Run(tc.rule, func(t *testing.T) {
+		t.Run(string(tc.rule), func(t *testing.T) {
 			s, ok := scenario.Lookup(tc.scenario)
 			if !ok {
 				t.Fatalf("no scenario %q", tc.scenario)
@@ -138,7 +139,7 @@ func TestChecksRejectAndAccept(t *testing.T) {
 
 // firstSeedBreaking returns the first seed whose run reports rule (any rule
 // when rule is ""), or -1.
-func firstSeedBreaking(t *testing.T, newAPI func() sim.WorkerAPI, s scenario.Scenario, rule string, seeds int) int {
+func firstSeedBreaking(t *testing.T, newAPI func() sim.WorkerAPI, s scenario.Scenario, rule model.RuleID, seeds int) int {
 	t.Helper()
 	r := NewRunner(newAPI, 5_000, false)
 	for seed := range seeds {

@@ -30,6 +30,6 @@ func failAtDepth(t *rapid.T, depth int, v Violation, replay string) {
 
 // ruleIndex is the position of rule in the rule table, plus one; 0 for a
 // rule the table does not have.
-func ruleIndex(rule string) int {
+func ruleIndex(rule model.RuleID) int {
 	return 1 + slices.IndexFunc(model.Rules(), func(r model.Rule) bool { return r.ID == rule })
 }

@@ -3,7 +3,6 @@ package properties
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/clussim/clussim/model"
 )
@@ -18,7 +17,7 @@ type Expectation struct {
 	// Correct says the implementation breaks no rule.
 	Correct bool
 	// Breaks lists the IDs of the rules it is known to break.
-	Breaks []string
+	Breaks []model.RuleID
 }
 
 // Judgement is how a battery's result compares with an Expectation.
@@ -43,32 +42,31 @@ func Judge(want Expectation, rep *Report, documentedOnly bool) Judgement {
 			return Judgement{true, fmt.Sprintf("%s is correct; no rule broken, as expected", want.Name)}
 		case len(checked) == 0:
 			return Judgement{true, fmt.Sprintf("%s breaks only %s, which this tier does not check; no rule broken, as expected",
-				want.Name, strings.Join(want.Breaks, " "))}
+				want.Name, model.JoinRuleIDs(want.Breaks, " "))}
 		}
 		return Judgement{false, fmt.Sprintf("UNEXPECTED: %s should break %s, but the battery found no failure in %d runs (try a larger budget)",
-			want.Name, strings.Join(checked, " or "), rep.Runs)}
+			want.Name, model.JoinRuleIDs(checked, " or "), rep.Runs)}
 	}
 	found := ruleIDs(rep.Failure.Violations)
 	first := rep.Failure.First().Rule
 	switch {
 	case want.Correct:
 		return Judgement{false, fmt.Sprintf("UNEXPECTED: %s is listed as correct but breaks %s", want.Name, first)}
-	case slices.ContainsFunc(found, func(r string) bool { return slices.Contains(want.Breaks, r) }):
+	case slices.ContainsFunc(found, func(r model.RuleID) bool { return slices.Contains(want.Breaks, r) }):
 		return Judgement{true, fmt.Sprintf("%s is known to break %s; %s found, as expected", want.Name,
-			strings.Join(want.Breaks, " "), strings.Join(found, " "))}
+			model.JoinRuleIDs(want.Breaks, " "), model.JoinRuleIDs(found, " "))}
 	}
 	return Judgement{false, fmt.Sprintf("UNEXPECTED: %s should break %s, but the failing run breaks %s", want.Name,
-		strings.Join(want.Breaks, " "), strings.Join(found, " "))}
+		model.JoinRuleIDs(want.Breaks, " "), model.JoinRuleIDs(found, " "))}
 }
 
 // checkedRules keeps the rules of rules that a battery reports under the
 // tier filter: all of them, or with documentedOnly the documented ones and
 // the failures of the run itself.
-func checkedRules(rules []string, documentedOnly bool) []string {
-	var out []string
+func checkedRules(rules []model.RuleID, documentedOnly bool) []model.RuleID {
+	var out []model.RuleID
 	for _, id := range rules {
-		r, ok := model.LookupRule(id)
-		if !documentedOnly || engineRule(id) || (ok && r.Tier == model.Documented) {
+		if admitted(id, documentedOnly) {
 			out = append(out, id)
 		}
 	}

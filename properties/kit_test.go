@@ -123,7 +123,7 @@ func TestCheckReportsUnsavedTrace(t *testing.T) {
 // Every rule fails a rapid check with a traceback of its own, which is what
 // keeps rapid's shrinking on the rule that failed first.
 func TestFailRuleTracebacksDiffer(t *testing.T) {
-	seen := map[int]string{}
+	seen := map[int]model.RuleID{}
 	for _, r := range model.Rules() {
 		i := ruleIndex(r.ID)
 		if other, dup := seen[i]; dup || i == 0 {

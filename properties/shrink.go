@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
@@ -54,7 +55,7 @@ type ScheduleSize struct {
 // ShrinkStats says what Shrink did.
 type ShrinkStats struct {
 	// Rule is the rule the run breaks, before and after.
-	Rule string
+	Rule model.RuleID
 	// Before and After measure the run given and the run returned.
 	Before, After ScheduleSize
 	// Runs is the number of runs Shrink made.
@@ -113,7 +114,7 @@ func Shrink(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int) (*traces.
 // That shrinks a failure that shows behind another one (a LIN failure in a
 // run that races first). An empty rule means the rule of the first
 // violation, as Shrink does.
-func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule string) (*traces.Trace, ShrinkStats, error) {
+func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule model.RuleID) (*traces.Trace, ShrinkStats, error) {
 	var stats ShrinkStats
 	if budget <= 0 {
 		budget = DefaultShrinkBudget
@@ -131,7 +132,7 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 	if rule != "" {
 		if !breaks(orig, rule) {
 			return nil, stats, fmt.Errorf("clussim: nothing to shrink: the trace does not break rule %s (it breaks %s)",
-				rule, strings.Join(ruleIDs(orig.Violations), ", "))
+				rule, model.JoinRuleIDs(ruleIDs(orig.Violations), ", "))
 		}
 		s.rule, s.anyViolation = rule, true
 	}
@@ -181,7 +182,7 @@ type shrinker struct {
 	runner *Runner
 	// rule is the rule a kept run must break: as its first violation, or
 	// anywhere when anyViolation is set.
-	rule            string
+	rule            model.RuleID
 	anyViolation    bool
 	budget, runs    int
 	best            candidate
@@ -211,19 +212,8 @@ func (s *shrinker) keeps(o *Outcome) bool {
 }
 
 // breaks reports whether o has a violation of rule.
-func breaks(o *Outcome, rule string) bool {
+func breaks(o *Outcome, rule model.RuleID) bool {
 	return slices.ContainsFunc(o.Violations, func(v Violation) bool { return v.Rule == rule })
-}
-
-// ruleIDs lists the distinct rules of vs, in order.
-func ruleIDs(vs []Violation) []string {
-	var out []string
-	for _, v := range vs {
-		if !slices.Contains(out, v.Rule) {
-			out = append(out, v.Rule)
-		}
-	}
-	return out
 }
 
 // shrink alternates ddmin over the choices with scenario simplification

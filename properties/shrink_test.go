@@ -45,7 +45,7 @@ func TestShrinkKeepsRuleAndDoesNotGrow(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Shrink: %v", err)
 			}
-			if st.Rule != tr.Verdict.Rule || out.Verdict.Rule != tr.Verdict.Rule {
+			if string(st.Rule) != tr.Verdict.Rule || out.Verdict.Rule != tr.Verdict.Rule {
 				t.Fatalf("rule changed: trace %s, stats %s, shrunk trace %s", tr.Verdict.Rule, st.Rule, out.Verdict.Rule)
 			}
 			if st.After.Decisions > st.Before.Decisions || st.After.Choices > st.Before.Choices ||
@@ -69,7 +69,7 @@ func TestShrinkKeepsRuleAndDoesNotGrow(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the shrunk trace does not replay strictly: %v", err)
 			}
-			if !o.Failed() || o.First().Rule != tr.Verdict.Rule {
+			if !o.Failed() || string(o.First().Rule) != tr.Verdict.Rule {
 				t.Fatalf("the shrunk trace replays to %v, want rule %s", o.Violations, tr.Verdict.Rule)
 			}
 			t.Logf("%s: %s", name, st)

@@ -34,11 +34,11 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 		v.Failure = &traces.Failure{Kind: f.Kind.String(), Step: f.Step, Thread: int32(f.Thread), Message: clip(f.Message, traces.MaxMessageBytes)}
 	}
 	for _, x := range o.Violations {
-		v.Violations = append(v.Violations, traces.Violation{Rule: x.Rule, Tier: x.Tier.String(), Message: clip(x.Message, traces.MaxMessageBytes), Step: x.Step, Tick: x.Tick})
+		v.Violations = append(v.Violations, traces.Violation{Rule: string(x.Rule), Tier: x.Tier.String(), Message: clip(x.Message, traces.MaxMessageBytes), Step: x.Step, Tick: x.Tick})
 	}
 	if o.Failed() {
 		first := o.First()
-		v.Failed, v.Rule, v.Tier, v.Message, v.Step = true, first.Rule, first.Tier.String(), clip(first.Message, traces.MaxMessageBytes), first.Step
+		v.Failed, v.Rule, v.Tier, v.Message, v.Step = true, string(first.Rule), first.Tier.String(), clip(first.Message, traces.MaxMessageBytes), first.Step
 		for _, th := range first.Threads {
 			v.Threads = append(v.Threads, int32(th))
 		}

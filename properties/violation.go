@@ -13,9 +13,9 @@ import (
 // A Violation is one broken rule in one run. Its message is deterministic
 // (no pointers, paths or timings), as rapid's shrinking requires.
 type Violation struct {
-	// Rule is the rule's ID in the model's rule table: "D5", "P2", "LIN",
-	// "DEADLOCK", ...
-	Rule string
+	// Rule is the rule's ID in the model's rule table: model.D5, model.P2,
+	// model.LIN, model.DEADLOCK, ...
+	Rule model.RuleID
 	// Tier is the rule's tier: documented or safe.
 	Tier model.Tier
 	// Message says what happened, naming calls, threads and steps.
@@ -34,18 +34,25 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s (%s): %s", v.Rule, v.Tier, v.Message)
 }
 
-// engineRules are the rules that stand for failures of the run itself; they
-// are reported whatever the tier filter, since a crash, a hang or an escape
-// is a defect under any reading of the documents.
-func engineRule(rule string) bool {
-	switch rule {
-	case "DEADLOCK", "STEPBOUND", "PANIC", "ESCAPE":
-		return true
-	}
-	return false
+// engineRule reports whether rule stands for a failure of the run itself
+// (the rule table's Engine flag); such failures are reported whatever the
+// tier filter.
+func engineRule(rule model.RuleID) bool {
+	r, ok := model.LookupRule(rule)
+	return ok && r.Engine
 }
 
-func newViolation(rule string, tick, step int64, threads []scheduler.ThreadID, format string, args ...any) Violation {
+// admitted reports whether a tier filter admits rule: every rule, or with
+// documentedOnly the documented ones and the failures of the run itself.
+func admitted(rule model.RuleID, documentedOnly bool) bool {
+	if !documentedOnly {
+		return true
+	}
+	r, ok := model.LookupRule(rule)
+	return ok && (r.Engine || r.Tier == model.Documented)
+}
+
+func newViolation(rule model.RuleID, tick, step int64, threads []scheduler.ThreadID, format string, args ...any) Violation {
 	tier := model.Safe
 	if r, ok := model.LookupRule(rule); ok {
 		tier = r.Tier
@@ -57,7 +64,7 @@ func newViolation(rule string, tick, step int64, threads []scheduler.ThreadID, f
 // drops exact duplicates.
 func sortViolations(vs []Violation) []Violation {
 	slices.SortStableFunc(vs, func(a, b Violation) int {
-		return cmp.Or(cmp.Compare(a.Tick, b.Tick), strings.Compare(a.Rule, b.Rule), strings.Compare(a.Message, b.Message))
+		return cmp.Or(cmp.Compare(a.Tick, b.Tick), strings.Compare(string(a.Rule), string(b.Rule)), strings.Compare(a.Message, b.Message))
 	})
 	return slices.CompactFunc(vs, func(a, b Violation) bool { return a.Rule == b.Rule && a.Message == b.Message })
 }
@@ -67,5 +74,20 @@ func filterTier(vs []Violation, documentedOnly bool) []Violation {
 	if !documentedOnly {
 		return vs
 	}
-	return slices.DeleteFunc(vs, func(v Violation) bool { return v.Tier != model.Documented && !engineRule(v.Rule) })
+	return slices.DeleteFunc(vs, func(v Violation) bool { return !admitted(v.Rule, true) })
 }
+
+// ruleIDs lists the distinct rules of vs, in order.
+func ruleIDs(vs []Violation) []model.RuleID {
+	var out []model.RuleID
+	for _, v := range vs {
+		if !slices.Contains(out, v.Rule) {
+			out = append(out, v.Rule)
+		}
+	}
+	return out
+}
+
+// Rules lists the distinct rules the run's violations break, in the order
+// of the violations (the first violation's rule first).
+func (o *Outcome) Rules() []model.RuleID { return ruleIDs(o.Violations) }

@@ -267,7 +267,7 @@ func strategyText(s traces.Strategy) string {
 // ruleTitle is the rule's one-line title, or "" for a rule the model
 // does not list.
 func ruleTitle(id string) string {
-	if r, ok := model.LookupRule(id); ok {
+	if r, ok := model.LookupRule(model.RuleID(id)); ok {
 		return r.Title
 	}
 	return ""
@@ -382,8 +382,8 @@ func linNote(tr *traces.Trace, res porcupine.CheckResult) string {
 	recorded := false
 	var inModel []string
 	for _, x := range vs {
-		recorded = recorded || x.Rule == "LIN"
-		if r, ok := model.LookupRule(x.Rule); ok && r.InModel && x.Rule != "LIN" && !slices.Contains(inModel, x.Rule) {
+		recorded = recorded || model.RuleID(x.Rule) == model.LIN
+		if r, ok := model.LookupRule(model.RuleID(x.Rule)); ok && r.InModel && r.ID != model.LIN && !slices.Contains(inModel, x.Rule) {
 			inModel = append(inModel, x.Rule)
 		}
 	}

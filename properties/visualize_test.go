@@ -244,7 +244,7 @@ func TestVisualizePageTellsTheVerdict(t *testing.T) {
 			if got := pageTitleOf(t, page); got != want {
 				t.Errorf("title %q, want %q", got, want)
 			}
-			r, _ := model.LookupRule(c.rule)
+			r, _ := model.LookupRule(model.RuleID(c.rule))
 			for _, want := range []string{"FAIL: breaks " + c.rule, "cs-fail", html.EscapeString(r.Title),
 				"<b>" + html.EscapeString(c.impl) + "</b>", "<b>" + html.EscapeString(tr.Scenario.Name) + "</b>"} {
 				if !strings.Contains(header, want) {

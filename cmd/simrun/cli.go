@@ -252,7 +252,7 @@ func wrap(s string, width int, indent string) string {
 }
 
 // ruleTitle returns the one-line title of a rule, or "" for an unknown one.
-func ruleTitle(id string) string {
+func ruleTitle(id model.RuleID) string {
 	if r, ok := model.LookupRule(id); ok {
 		return r.Title
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/clussim/clussim/model"
@@ -31,7 +30,7 @@ const (
 // sighting is the first run in which the sweep saw a rule broken.
 type sighting struct {
 	v        properties.Violation
-	first    string // the run's first violated rule
+	first    model.RuleID // the run's first violated rule
 	scenario string
 	spec     properties.StrategySpec
 	trace    string
@@ -83,7 +82,7 @@ func runDefault(e *env, _ []string) int {
 	if err != nil {
 		return e.errorf("%s: %s", lit.Name, errText(err))
 	}
-	var rules, unexpected, missing []string
+	var rules, unexpected, missing []model.RuleID
 	for _, s := range seen {
 		rules = append(rules, s.v.Rule)
 		if !slices.Contains(lit.Breaks, s.v.Rule) {
@@ -98,7 +97,7 @@ func runDefault(e *env, _ []string) int {
 	if len(seen) == 0 {
 		fmt.Fprintf(e.stdout, "  %-10s PASS  no rule broken in %s: UNEXPECTED%s\n", lit.Name, plural(runs, "run"), secs(t0))
 	} else {
-		fmt.Fprintf(e.stdout, "  %-10s FAIL  breaks %s in %s%s\n", lit.Name, strings.Join(rules, " "),
+		fmt.Fprintf(e.stdout, "  %-10s FAIL  breaks %s in %s%s\n", lit.Name, model.JoinRuleIDs(rules, " "),
 			plural(runs, "run"), secs(t0))
 	}
 	if len(seen) > 0 {
@@ -111,7 +110,7 @@ func runDefault(e *env, _ []string) int {
 		fmt.Fprintf(e.stdout, "OK: every result is what the catalogue expects.\n")
 		if len(missing) > 0 {
 			fmt.Fprintf(e.stdout, "(the catalogue also lists %s for %s; this run did not see them)\n",
-				strings.Join(missing, " "), lit.Name)
+				model.JoinRuleIDs(missing, " "), lit.Name)
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "NOT AS EXPECTED:")
@@ -119,10 +118,10 @@ func runDefault(e *env, _ []string) int {
 			fmt.Fprintf(e.stdout, " %s should pass;", ref.Name)
 		}
 		if len(seen) == 0 {
-			fmt.Fprintf(e.stdout, " %s should break %s;", lit.Name, strings.Join(lit.Breaks, " "))
+			fmt.Fprintf(e.stdout, " %s should break %s;", lit.Name, model.JoinRuleIDs(lit.Breaks, " "))
 		}
 		if len(unexpected) > 0 {
-			fmt.Fprintf(e.stdout, " %s broke %s, which the catalogue does not list for it;", lit.Name, strings.Join(unexpected, " "))
+			fmt.Fprintf(e.stdout, " %s broke %s, which the catalogue does not list for it;", lit.Name, model.JoinRuleIDs(unexpected, " "))
 		}
 		fmt.Fprintln(e.stdout)
 	}
@@ -203,7 +202,7 @@ func sweep(entry impls.Entry) ([]sighting, int, error) {
 					if slices.ContainsFunc(seen, func(s sighting) bool { return s.v.Rule == v.Rule }) {
 						continue
 					}
-					path := filepath.Join(defaultTraceDir, fileName(entry.Name, sc.Name, v.Rule))
+					path := filepath.Join(defaultTraceDir, fileName(entry.Name, sc.Name, string(v.Rule)))
 					tr := o.Trace(entry.Name, spec, properties.DefaultMaxSteps, false)
 					if err := tr.WriteFile(path); err != nil {
 						return nil, runs, fmt.Errorf("save trace: %v", err)
@@ -241,7 +240,7 @@ func sweepStrategy(name string, i int, dfs **scheduler.DFS) (properties.Strategy
 }
 
 // rank is the position of rule in rules, or len(rules) when absent.
-func rank(rules []string, rule string) int {
+func rank(rules []model.RuleID, rule model.RuleID) int {
 	if i := slices.Index(rules, rule); i >= 0 {
 		return i
 	}

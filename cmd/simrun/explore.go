@@ -181,7 +181,7 @@ type explorer struct {
 	runs     int
 	seen     map[uint64]struct{}
 	failures int
-	byRule   map[string]int
+	byRule   map[model.RuleID]int
 	saved    []savedFailure
 	keys     map[string]bool
 	start    time.Time
@@ -213,18 +213,18 @@ func progressModeOf(w io.Writer) progressMode {
 
 // savedFailure is a failing run whose trace was saved.
 type savedFailure struct {
-	Scenario string `json:"scenario"`
-	Rule     string `json:"rule"`
+	Scenario string       `json:"scenario"`
+	Rule     model.RuleID `json:"rule"`
 	// Rules are all the rules the run breaks, Rule first.
-	Rules    []string `json:"rules"`
-	Tier     string   `json:"tier"`
-	Title    string   `json:"title"`
-	Message  string   `json:"message"`
-	Step     int64    `json:"step"`
-	Schedule int      `json:"schedule"`
-	Strategy string   `json:"strategy"`
-	Trace    string   `json:"trace"`
-	Replay   string   `json:"replay"`
+	Rules    []model.RuleID `json:"rules"`
+	Tier     string         `json:"tier"`
+	Title    string         `json:"title"`
+	Message  string         `json:"message"`
+	Step     int64          `json:"step"`
+	Schedule int            `json:"schedule"`
+	Strategy string         `json:"strategy"`
+	Trace    string         `json:"trace"`
+	Replay   string         `json:"replay"`
 }
 
 // target is one scenario under exploration.
@@ -242,7 +242,7 @@ type target struct {
 
 func newExplorer(e *env, cfg exploreConfig) *explorer {
 	x := &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
-		seen: map[uint64]struct{}{}, byRule: map[string]int{}, keys: map[string]bool{}, progress: progressModeOf(e.stderr)}
+		seen: map[uint64]struct{}{}, byRule: map[model.RuleID]int{}, keys: map[string]bool{}, progress: progressModeOf(e.stderr)}
 	x.runner.SetLinBudget(cfg.linBudget)
 	return x
 }
@@ -373,7 +373,7 @@ func (x *explorer) step(t *target) (string, error) {
 	}
 	v := o.First()
 	x.failures++
-	rules := runRules(o.Violations)
+	rules := o.Rules()
 	for _, r := range rules {
 		x.byRule[r]++
 	}
@@ -385,18 +385,18 @@ func (x *explorer) step(t *target) (string, error) {
 	if t.generated {
 		group = scenariosGenerated
 	}
-	var fresh []string
+	var fresh []model.RuleID
 	for _, r := range rules {
-		if !x.keys[group+"\x00"+r] {
+		if key := group + "\x00" + string(r); !x.keys[key] {
 			fresh = append(fresh, r)
-			x.keys[group+"\x00"+r] = true
+			x.keys[key] = true
 		}
 	}
 	if len(fresh) == 0 {
 		return "", nil
 	}
 	tr := o.Trace(x.cfg.impl.Name, spec, x.cfg.maxSteps, x.cfg.documentedOnly)
-	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, t.scn.Name, fresh[0], tag))
+	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, t.scn.Name, string(fresh[0]), tag))
 	if err := tr.WriteFile(path); err != nil {
 		return "", fmt.Errorf("save trace: %v", err)
 	}
@@ -407,7 +407,7 @@ func (x *explorer) step(t *target) (string, error) {
 	if !x.cfg.asJSON {
 		x.clearProgress()
 		if x.cfg.keepGoing {
-			fmt.Fprintf(x.e.stdout, "  FAIL  %-18s %-24s schedule %-6d %s\n", strings.Join(fresh, ","), sf.Scenario,
+			fmt.Fprintf(x.e.stdout, "  FAIL  %-18s %-24s schedule %-6d %s\n", model.JoinRuleIDs(fresh, ","), sf.Scenario,
 				sf.Schedule, sf.Trace)
 		} else {
 			printFailure(x.e, sf)
@@ -417,17 +417,6 @@ func (x *explorer) step(t *target) (string, error) {
 		return stopFailure, nil
 	}
 	return "", nil
-}
-
-// runRules lists the distinct rules of a run's violations, earliest first.
-func runRules(vs []properties.Violation) []string {
-	var out []string
-	for _, v := range vs {
-		if !slices.Contains(out, v.Rule) {
-			out = append(out, v.Rule)
-		}
-	}
-	return out
 }
 
 // strategyFor returns the strategy of run k of t, the spec a trace records
@@ -540,12 +529,12 @@ func printFailure(e *env, f savedFailure) {
 		f.Rule, f.Tier, f.Scenario, f.Schedule, f.Strategy, f.Step)
 	printFailureBody(e, f.Rule, f.Message, f.Trace)
 	if len(f.Rules) > 1 {
-		fmt.Fprintf(e.stdout, "      the run also breaks %s (simrun replay lists every violation)\n", strings.Join(f.Rules[1:], ", "))
+		fmt.Fprintf(e.stdout, "      the run also breaks %s (simrun replay lists every violation)\n", model.JoinRuleIDs(f.Rules[1:], ", "))
 	}
 }
 
 // printFailureBody prints a failure's rule title, message and commands.
-func printFailureBody(e *env, rule, msg, trace string) {
+func printFailureBody(e *env, rule model.RuleID, msg, trace string) {
 	const indent = "      "
 	if title := ruleTitle(rule); title != "" {
 		fmt.Fprintf(e.stdout, "%s%s: %s\n", indent, rule, title)
@@ -602,24 +591,24 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 		saved = []savedFailure{}
 	}
 	out := struct {
-		Impl              string         `json:"impl"`
-		Strategy          string         `json:"strategy"`
-		Depth             int            `json:"depth,omitempty"`
-		Seed              uint64         `json:"seed"`
-		Tier              string         `json:"tier"`
-		Scenarios         []string       `json:"scenarios"`
-		Generated         bool           `json:"generated"`
-		Schedules         int            `json:"schedules"`
-		DistinctHistories int            `json:"distinctHistories"`
-		DistinctCapped    bool           `json:"distinctHistoriesCapped"`
-		FailingRuns       int            `json:"failingRuns"`
-		FailuresByRule    map[string]int `json:"failuresByRule"`
-		Failures          []savedFailure `json:"failures"`
-		StoppedBy         string         `json:"stoppedBy"`
-		LinBudget         int64          `json:"linBudget"`
-		LinUndecided      int            `json:"linUndecided"`
-		ElapsedSeconds    float64        `json:"elapsedSeconds"`
-		SchedulesPerSec   float64        `json:"schedulesPerSecond"`
+		Impl              string               `json:"impl"`
+		Strategy          string               `json:"strategy"`
+		Depth             int                  `json:"depth,omitempty"`
+		Seed              uint64               `json:"seed"`
+		Tier              string               `json:"tier"`
+		Scenarios         []string             `json:"scenarios"`
+		Generated         bool                 `json:"generated"`
+		Schedules         int                  `json:"schedules"`
+		DistinctHistories int                  `json:"distinctHistories"`
+		DistinctCapped    bool                 `json:"distinctHistoriesCapped"`
+		FailingRuns       int                  `json:"failingRuns"`
+		FailuresByRule    map[model.RuleID]int `json:"failuresByRule"`
+		Failures          []savedFailure       `json:"failures"`
+		StoppedBy         string               `json:"stoppedBy"`
+		LinBudget         int64                `json:"linBudget"`
+		LinUndecided      int                  `json:"linUndecided"`
+		ElapsedSeconds    float64              `json:"elapsedSeconds"`
+		SchedulesPerSec   float64              `json:"schedulesPerSecond"`
 	}{x.cfg.impl.Name, x.cfg.spec.Name, x.cfg.spec.Depth, x.cfg.spec.Seed, tier, names, x.cfg.generated, x.runs,
 		len(x.seen), len(x.seen) >= maxDistinctHistories, x.failures, x.byRule, saved, stop,
 		x.cfg.linBudget, x.runner.LinUndecided(), elapsed.Seconds(),
@@ -637,16 +626,16 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 
 // sortedKeys returns the keys of m in the order of the rule table, unknown
 // ones last.
-func sortedKeys(m map[string]int) []string {
-	order := map[string]int{}
+func sortedKeys(m map[model.RuleID]int) []model.RuleID {
+	order := map[model.RuleID]int{}
 	for i, r := range model.Rules() {
 		order[r.ID] = i + 1
 	}
-	var keys []string
+	var keys []model.RuleID
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b string) int {
+	slices.SortFunc(keys, func(a, b model.RuleID) int {
 		oa, ob := order[a], order[b]
 		if oa == 0 {
 			oa = len(order) + 1
@@ -657,7 +646,7 @@ func sortedKeys(m map[string]int) []string {
 		if oa != ob {
 			return oa - ob
 		}
-		return strings.Compare(a, b)
+		return strings.Compare(string(a), string(b))
 	})
 	return keys
 }

@@ -74,7 +74,7 @@ func listImpls(e *env) {
 	for i, x := range all {
 		verdicts[i] = "correct"
 		if !x.Correct {
-			verdicts[i] = "breaks " + strings.Join(x.Breaks, " ")
+			verdicts[i] = "breaks " + model.JoinRuleIDs(x.Breaks, " ")
 		}
 		nameW, verdictW = max(nameW, len(x.Name)), max(verdictW, len(verdicts[i]))
 	}
@@ -149,10 +149,10 @@ func scenarioSummary(s scenario.Scenario) string {
 // listJSON prints the sections as one JSON object.
 func listJSON(e *env, sections []string) int {
 	type implJSON struct {
-		Name    string   `json:"name"`
-		Correct bool     `json:"correct"`
-		Breaks  []string `json:"breaks"`
-		Summary string   `json:"summary"`
+		Name    string         `json:"name"`
+		Correct bool           `json:"correct"`
+		Breaks  []model.RuleID `json:"breaks"`
+		Summary string         `json:"summary"`
 	}
 	type scenarioJSON struct {
 		Name       string `json:"name"`
@@ -165,11 +165,11 @@ func listJSON(e *env, sections []string) int {
 		Summary string `json:"summary"`
 	}
 	type ruleJSON struct {
-		ID      string `json:"id"`
-		Tier    string `json:"tier"`
-		Title   string `json:"title"`
-		Source  string `json:"source"`
-		InModel bool   `json:"inModel"`
+		ID      model.RuleID `json:"id"`
+		Tier    string       `json:"tier"`
+		Title   string       `json:"title"`
+		Source  string       `json:"source"`
+		InModel bool         `json:"inModel"`
 	}
 	out := struct {
 		Impls      []implJSON     `json:"impls,omitempty"`
@@ -181,7 +181,7 @@ func listJSON(e *env, sections []string) int {
 		switch s {
 		case "impls":
 			for _, x := range impls.All() {
-				out.Impls = append(out.Impls, implJSON{x.Name, x.Correct, append([]string{}, x.Breaks...), x.Summary})
+				out.Impls = append(out.Impls, implJSON{x.Name, x.Correct, append([]model.RuleID{}, x.Breaks...), x.Summary})
 			}
 		case "scenarios":
 			for _, x := range scenario.Named() {

@@ -56,7 +56,7 @@ func runReplay(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "replayed %s: %s on %s reproduces the recording exactly (%s, %s, %d ms of virtual time)\n",
 		traces.Sanitize(path), tr.Impl, traces.Sanitize(tr.Scenario.Name), plural(int(o.Result.Steps), "step"), plural(len(o.Result.Decisions), "decision"),
 		o.Result.Time)
-	if rule := tr.Verdict.Rule; rule != o.First().Rule {
+	if rule := model.RuleID(tr.Verdict.Rule); rule != o.First().Rule {
 		fmt.Fprintf(e.stdout, "note: the recording's verdict was %q, the checks of this simrun say %q (the checks changed since)\n",
 			traces.Sanitize(verdictName(rule)), verdictName(o.First().Rule))
 	}
@@ -81,11 +81,11 @@ func runReplay(e *env, args []string) int {
 }
 
 // verdictName renders a rule ID, or "no rule broken" for none.
-func verdictName(rule string) string {
+func verdictName(rule model.RuleID) string {
 	if rule == "" {
 		return "no rule broken"
 	}
-	return rule
+	return string(rule)
 }
 
 // linBudgetFlag defines --lin-budget, the budget of each run's LIN check,

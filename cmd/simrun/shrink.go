@@ -14,7 +14,7 @@ import (
 func ruleNames() []string {
 	var out []string
 	for _, r := range model.Rules() {
-		out = append(out, r.ID)
+		out = append(out, string(r.ID))
 	}
 	return out
 }
@@ -47,7 +47,7 @@ func runShrink(e *env, args []string) int {
 		return e.usageError("shrink", "--budget must be at least 1")
 	}
 	if *rule != "" {
-		if _, ok := model.LookupRule(*rule); !ok {
+		if _, ok := model.LookupRule(model.RuleID(*rule)); !ok {
 			return e.usageError("shrink", "%s", names.Unknown("rule", *rule, ruleNames()))
 		}
 	}
@@ -59,7 +59,7 @@ func runShrink(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%s", errText(err))
 	}
-	small, st, err := properties.ShrinkRule(tr, impl.New, *budget, *rule)
+	small, st, err := properties.ShrinkRule(tr, impl.New, *budget, model.RuleID(*rule))
 	if err != nil {
 		return e.errorf("%s: %s", path, errText(err))
 	}
@@ -84,8 +84,8 @@ func runShrink(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "\n  scenario before: %s\n  scenario after:  %s\n", st.Before.Scenario, st.After.Scenario)
 	}
 	for _, v := range small.Verdict.Violations {
-		if v.Rule == st.Rule {
-			fmt.Fprintf(e.stdout, "\n%s: %s (step %d)\n", v.Rule, ruleTitle(v.Rule), v.Step)
+		if model.RuleID(v.Rule) == st.Rule {
+			fmt.Fprintf(e.stdout, "\n%s: %s (step %d)\n", st.Rule, ruleTitle(st.Rule), v.Step)
 			fmt.Fprint(e.stdout, wrap(v.Message, textWidth, "  "))
 			break
 		}

@@ -3,6 +3,7 @@ package impls
 import (
 	"fmt"
 
+	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 )
@@ -60,7 +61,7 @@ type program struct {
 // the run keeps the rule, or what went wrong.
 type check struct {
 	name string
-	rule string
+	rule model.RuleID
 	fn   func(o *outcome) string
 }
 

@@ -1,6 +1,9 @@
 package impls
 
-import "github.com/clussim/clussim/sim"
+import (
+	"github.com/clussim/clussim/model"
+	"github.com/clussim/clussim/sim"
+)
 
 // Entry describes one implementation in the catalogue.
 type Entry struct {
@@ -15,7 +18,7 @@ type Entry struct {
 	// Breaks lists the IDs of the rules a run of the implementation is
 	// expected to break (D1-D10, S1, S2, P1-P9, LIN, DEADLOCK, RACE), the
 	// rule the mistake is about first. It is empty for correct entries.
-	Breaks []string
+	Breaks []model.RuleID
 	// New returns a fresh value of the implementation; call it once per
 	// simulated run.
 	New func() sim.WorkerAPI
@@ -42,95 +45,95 @@ func All() []Entry {
 			New:     func() sim.WorkerAPI { return NewSelfClosing() }},
 		{Name: "literal",
 			Summary: "the historical logic: plain reads and writes, no self check; racing terminators close twice, a self-terminate deadlocks",
-			Breaks:  []string{"P1", "P2", "D7", "RACE", "P7", "LIN", "STEPBOUND"},
+			Breaks:  []model.RuleID{model.P1, model.P2, model.D7, model.RACE, model.P7, model.LIN, model.STEPBOUND},
 			New:     func() sim.WorkerAPI { return NewLiteral() }},
 
 		// Create and CheckTerminate.
-		{Name: "bug-no-reset", Breaks: []string{"S1", "D5"},
+		{Name: "bug-no-reset", Breaks: []model.RuleID{model.S1, model.D5},
 			Summary: "Create never resets Terminate, so a reused struct starts its new routine with the old TRUE",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugNoReset{r} })},
-		{Name: "bug-late-reset", Breaks: []string{"S1"},
+		{Name: "bug-late-reset", Breaks: []model.RuleID{model.S1},
 			Summary: "Create resets Terminate only after the thread is started, so the new routine may see the old TRUE",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugLateReset{r} })},
-		{Name: "bug-reuse-rejected", Breaks: []string{"S1"},
+		{Name: "bug-reuse-rejected", Breaks: []model.RuleID{model.S1},
 			Summary: "Create insists on a zeroed struct and refuses one that a Terminate left with Terminate TRUE",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugReuseRejected{r} })},
-		{Name: "bug-create-ignores-error", Breaks: []string{"P9"},
+		{Name: "bug-create-ignores-error", Breaks: []model.RuleID{model.P9},
 			Summary: "Create returns ERROR_SUCCESS even when CreateThread failed",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugCreateIgnoresError{r} })},
-		{Name: "bug-create-invalid-handle", Breaks: []string{"P9", "P2"},
+		{Name: "bug-create-invalid-handle", Breaks: []model.RuleID{model.P9, model.P2},
 			Summary: "a failed Create stores INVALID_HANDLE_VALUE (the CreateFile convention) in hThread instead of leaving it NULL",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugCreateInvalidHandle{r} })},
-		{Name: "bug-plain-flag-load", Breaks: []string{"RACE"},
+		{Name: "bug-plain-flag-load", Breaks: []model.RuleID{model.RACE},
 			Summary: "CheckTerminate reads the flag with a plain load",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugPlainFlagLoad{r} })},
 
 		// Terminate.
-		{Name: "bug-early-return", Breaks: []string{"D5"},
+		{Name: "bug-early-return", Breaks: []model.RuleID{model.D5},
 			Summary: "the first Terminate sets the flag and returns without waiting for the thread to exit",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugEarlyReturn{r} })},
-		{Name: "bug-non-first-waits", Breaks: []string{"P5", "D6"},
+		{Name: "bug-non-first-waits", Breaks: []model.RuleID{model.P5, model.D6},
 			Summary: "a Terminate that finds the flag already TRUE still waits for the thread",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugNonFirstWaits{r} })},
-		{Name: "bug-check-then-set", Breaks: []string{"D7", "P5"},
+		{Name: "bug-check-then-set", Breaks: []model.RuleID{model.D7, model.P5},
 			Summary: "Terminate elects the first caller with a load then a store, so two callers can both be first",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugCheckThenSet{r} })},
-		{Name: "bug-self-deadlock", Breaks: []string{"P1", "DEADLOCK"},
+		{Name: "bug-self-deadlock", Breaks: []model.RuleID{model.P1, model.DEADLOCK},
 			Summary: "Terminate has no self-call check; a worker terminating itself waits for itself forever",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugSelfDeadlock{r} })},
-		{Name: "bug-handle-not-cleared", Breaks: []string{"P2"},
+		{Name: "bug-handle-not-cleared", Breaks: []model.RuleID{model.P2},
 			Summary: "Terminate closes the handle but leaves hThread naming it, so a later call uses and closes it again",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugHandleNotCleared{r} })},
 
 		// TerminateEx.
-		{Name: "bug-plain-flag-store", Breaks: []string{"RACE"},
+		{Name: "bug-plain-flag-store", Breaks: []model.RuleID{model.RACE},
 			Summary: "TerminateEx raises the flag with a plain store",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugPlainFlagStore{r} })},
-		{Name: "bug-ex-double-close", Breaks: []string{"P2"},
+		{Name: "bug-ex-double-close", Breaks: []model.RuleID{model.P2},
 			Summary: "TerminateEx closes the handle after a load-compare-store of hThread, so two observers both close it",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExDoubleClose{r} })},
-		{Name: "bug-ex-raw-wait", Breaks: []string{"P2"},
+		{Name: "bug-ex-raw-wait", Breaks: []model.RuleID{model.P2},
 			Summary: "TerminateEx waits on the stored handle instead of a duplicate, so it is closed while others wait on it",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExRawWait{r} })},
-		{Name: "bug-ex-self-waits", Breaks: []string{"P1"},
+		{Name: "bug-ex-self-waits", Breaks: []model.RuleID{model.P1},
 			Summary: "TerminateEx has no self-call check; a worker on itself waits out the timeout instead of returning ERROR_POSSIBLE_DEADLOCK",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExSelfWaits{r} })},
-		{Name: "bug-ex-no-timeout", Breaks: []string{"P3"},
+		{Name: "bug-ex-no-timeout", Breaks: []model.RuleID{model.P3},
 			Summary: "TerminateEx ignores its timeout and waits until the thread exits",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExNoTimeout{r} })},
-		{Name: "bug-ex-success-on-timeout", Breaks: []string{"D8"},
+		{Name: "bug-ex-success-on-timeout", Breaks: []model.RuleID{model.D8},
 			Summary: "TerminateEx returns ERROR_SUCCESS when its wait timed out",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExSuccessOnTimeout{r} })},
-		{Name: "bug-ex-waitonly-signals", Breaks: []string{"D8"},
+		{Name: "bug-ex-waitonly-signals", Breaks: []model.RuleID{model.D8},
 			Summary: "TerminateEx raises the flag even with WaitOnly TRUE",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExWaitOnlySignals{r} })},
-		{Name: "bug-ex-signal-late", Breaks: []string{"D8"},
+		{Name: "bug-ex-signal-late", Breaks: []model.RuleID{model.D8},
 			Summary: "TerminateEx signals at the end of the timeout, as the 2018 pages said, instead of before the wait",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExSignalLate{r} })},
-		{Name: "bug-ex-null-error", Breaks: []string{"P3"},
+		{Name: "bug-ex-null-error", Breaks: []model.RuleID{model.P3},
 			Summary: "TerminateEx on a struct with no thread returns ERROR_INVALID_HANDLE instead of ERROR_SUCCESS",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExNullError{r} })},
-		{Name: "bug-ex-second-no-wait", Breaks: []string{"P4", "D8", "P3"},
+		{Name: "bug-ex-second-no-wait", Breaks: []model.RuleID{model.P4, model.D8, model.P3},
 			Summary: "a TerminateEx with a finite timeout that finds the flag already raised only polls and returns WAIT_TIMEOUT early",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExSecondNoWait{r} })},
-		{Name: "bug-ex-leak-duplicate", Breaks: []string{"P6"},
+		{Name: "bug-ex-leak-duplicate", Breaks: []model.RuleID{model.P6},
 			Summary: "TerminateEx never closes the duplicate handle it waited on",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExLeakDuplicate{r} })},
 
 		// WorkersTerminate.
-		{Name: "bug-multi-per-worker-timeout", Breaks: []string{"D9", "P3"},
+		{Name: "bug-multi-per-worker-timeout", Breaks: []model.RuleID{model.D9, model.P3},
 			Summary: "ClusWorkersTerminate gives each worker the whole timeout instead of one overall timeout",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiPerWorkerTimeout{r} })},
-		{Name: "bug-multi-one-at-a-time", Breaks: []string{"P7"},
+		{Name: "bug-multi-one-at-a-time", Breaks: []model.RuleID{model.P7},
 			Summary: "ClusWorkersTerminate signals and waits for one worker at a time",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiOneAtATime{r} })},
-		{Name: "bug-multi-split-signal", Breaks: []string{"P7"},
+		{Name: "bug-multi-split-signal", Breaks: []model.RuleID{model.P7},
 			Summary: "ClusWorkersTerminate raises all flags before waiting, but one store at a time outside the gate, so not as one step",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiSplitSignal{r} })},
-		{Name: "bug-multi-null-partial", Breaks: []string{"P7"},
+		{Name: "bug-multi-null-partial", Breaks: []model.RuleID{model.P7},
 			Summary: "ClusWorkersTerminate signals the workers before it notices a NULL entry and returns ERROR_INVALID_PARAMETER",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiNullPartial{r} })},
-		{Name: "bug-multi-empty-error", Breaks: []string{"P7"},
+		{Name: "bug-multi-empty-error", Breaks: []model.RuleID{model.P7},
 			Summary: "ClusWorkersTerminate rejects an empty array with ERROR_INVALID_PARAMETER",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiEmptyError{r} })},
 	}

@@ -110,7 +110,7 @@ func TestCatalogueReport(t *testing.T) {
 				for seed := range uint64(300) {
 					o := run(e.New, p, seed)
 					for _, c := range checksOf(p) {
-						k := c.rule + " " + c.name
+						k := string(c.rule) + " " + c.name
 						if slices.Contains(keys, k) {
 							continue
 						}
@@ -124,7 +124,7 @@ func TestCatalogueReport(t *testing.T) {
 			primary := false
 			for i, k := range keys {
 				t.Logf("%-30s %s", k, firsts[i])
-				primary = primary || strings.HasPrefix(k, e.Breaks[0]+" ")
+				primary = primary || strings.HasPrefix(k, string(e.Breaks[0])+" ")
 			}
 			if !primary {
 				t.Errorf("no check of %s failed", e.Breaks[0])

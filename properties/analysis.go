@@ -52,10 +52,11 @@ type analysis struct {
 	creates [][]*sim.Call
 }
 
-func analyze(res *sim.Result, calls []sim.Call, workers int) *analysis {
+func analyze(res *sim.Result, h *sim.Harness) *analysis {
+	calls, workers := h.Calls(), h.NumWorkers()
 	a := &analysis{res: res, events: res.Events, calls: calls, workers: workers,
 		flags: make([][]flagWrite, workers), reads: make([][]flagWrite, workers), incs: make([][]incarnation, workers), creates: make([][]*sim.Call, workers)}
-	a.collectFlagWrites()
+	a.collectFlagWrites(h)
 	for i := range calls {
 		c := &calls[i]
 		if c.Worker < 0 || c.Worker >= workers {
@@ -91,12 +92,15 @@ func analyze(res *sim.Result, calls []sim.Call, workers int) *analysis {
 	return a
 }
 
-func (a *analysis) collectFlagWrites() {
+// collectFlagWrites gathers the writes and reads of each struct's
+// Terminate cell, which the harness identifies by its id in the log.
+func (a *analysis) collectFlagWrites(h *sim.Harness) {
 	cellWorker := make([]int, len(a.res.CellNames))
-	for id, name := range a.res.CellNames {
+	for id := range cellWorker {
 		cellWorker[id] = -1
-		var w int
-		if n, _ := fmt.Sscanf(name, "w%d.Terminate", &w); n == 1 && name == fmt.Sprintf("w%d.Terminate", w) && w < a.workers {
+	}
+	for w := range a.workers {
+		if id, ok := h.FlagCell(w); ok && id >= 0 && int(id) < len(cellWorker) {
 			cellWorker[id] = w
 		}
 	}

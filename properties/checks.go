@@ -10,16 +10,16 @@ import (
 	"github.com/clussim/clussim/sim"
 )
 
-// Analyze checks one run: its kernel result, its history and the number of
-// worker structs the scenario used. It returns every violation, earliest
+// Analyze checks one run: its kernel result and the harness that recorded
+// its history over the scenario's worker structs. It returns every violation, earliest
 // first. It is a pure function of its inputs, so the same run always gives
 // the same verdict.
 //
 // Its LIN check has a budget of model.DefaultBudget model steps; a LIN
 // check that runs out of it reports nothing. [AnalyzeLin] sets the budget
 // and says what the LIN check found.
-func Analyze(res *sim.Result, calls []sim.Call, workers int) []Violation {
-	vs, _ := AnalyzeLin(res, calls, workers, model.DefaultBudget)
+func Analyze(res *sim.Result, h *sim.Harness) []Violation {
+	vs, _ := AnalyzeLin(res, h, model.DefaultBudget)
 	return vs
 }
 
@@ -27,8 +27,8 @@ func Analyze(res *sim.Result, calls []sim.Call, workers int) []Violation {
 // model.CheckBudget); it also returns what the LIN check found. A LIN
 // check that is undecided within the budget is not a violation, and its
 // LinResult says so.
-func AnalyzeLin(res *sim.Result, calls []sim.Call, workers int, linBudget int64) ([]Violation, LinResult) {
-	a := analyze(res, calls, workers)
+func AnalyzeLin(res *sim.Result, h *sim.Harness, linBudget int64) ([]Violation, LinResult) {
+	a := analyze(res, h)
 	var vs []Violation
 	vs = append(vs, a.checkEngine()...)
 	if f := res.Failure; f != nil && f.Kind == scheduler.Escape {
@@ -437,7 +437,9 @@ func (a *analysis) checkHandles() []Violation {
 		if !f.Impl {
 			continue
 		}
-		vs = append(vs, newViolation(model.P2, f.Tick, f.Step, []scheduler.ThreadID{f.Thread}, "%s", f.String()))
+		v := newViolation(model.P2, f.Tick, f.Step, []scheduler.ThreadID{f.Thread}, "%s", f.String())
+		v.Fault = f.Kind
+		vs = append(vs, v)
 	}
 	if a.res.Failure != nil {
 		return vs

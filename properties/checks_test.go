@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -210,4 +211,29 @@ func mustImpl(name string) impls.Entry {
 		panic("no implementation " + name)
 	}
 	return e
+}
+
+// TestFlagWritesFoundByCellNotName checks that the analysis finds each
+// struct's Terminate cell from the harness, not by parsing cell names: with
+// the harness's cells renamed, the flag writes of a run that terminates a
+// worker are still found, and those of struct 0 land on struct 0.
+func TestFlagWritesFoundByCellNotName(t *testing.T) {
+	s, _ := scenario.Lookup("racing-terminators")
+	main, h := s.Program(impls.NewReference())
+	for i := range h.NumWorkers() {
+		h.Worker(i).Terminate.SetName(fmt.Sprintf("flag of struct %d", i))
+		h.Worker(i).HThread.SetName(fmt.Sprintf("handle of struct %d", i))
+	}
+	res := sim.NewSimulator(s.Config()).Run(scheduler.NewRandom(1), main)
+	if res.Failure != nil {
+		t.Fatalf("run failed: %v", res.Failure)
+	}
+	a := analyze(res, h)
+	if len(a.flags[0]) == 0 {
+		t.Fatalf("no write of w0's flag found in a run of %s (cells %v)", s.Name, res.CellNames)
+	}
+	id, ok := h.FlagCell(0)
+	if !ok || res.CellNames[id] != "flag of struct 0" {
+		t.Fatalf("FlagCell(0) = %d, %t; cells %v", id, ok, res.CellNames)
+	}
 }

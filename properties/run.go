@@ -137,7 +137,7 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 		o.Diverged = res.Failure
 		return o, nil
 	}
-	vs, lin := AnalyzeLin(res, h.Calls(), h.NumWorkers(), r.linBudget)
+	vs, lin := AnalyzeLin(res, h, r.linBudget)
 	o.Violations, o.Lin = filterTier(vs, r.documentedOnly), lin
 	if lin.Undecided() {
 		r.linUndecided++

@@ -34,7 +34,11 @@ func (o *Outcome) Trace(impl string, spec StrategySpec, maxSteps int64, document
 		v.Failure = &traces.Failure{Kind: f.Kind.String(), Step: f.Step, Thread: int32(f.Thread), Message: clip(f.Message, traces.MaxMessageBytes)}
 	}
 	for _, x := range o.Violations {
-		v.Violations = append(v.Violations, traces.Violation{Rule: string(x.Rule), Tier: x.Tier.String(), Message: clip(x.Message, traces.MaxMessageBytes), Step: x.Step, Tick: x.Tick})
+		tv := traces.Violation{Rule: string(x.Rule), Tier: x.Tier.String(), Message: clip(x.Message, traces.MaxMessageBytes), Step: x.Step, Tick: x.Tick}
+		if x.Fault != 0 {
+			tv.Fault = x.Fault.String()
+		}
+		v.Violations = append(v.Violations, tv)
 	}
 	if o.Failed() {
 		first := o.First()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // A Violation is one broken rule in one run. Its message is deterministic
@@ -27,6 +28,10 @@ type Violation struct {
 	Tick int64
 	// Step is the scheduling step at Tick.
 	Step int64
+	// Fault is the kind of kernel fault the violation reports (a P2
+	// violation for a double close, a wait on a closed handle, ...), or 0
+	// when it reports none.
+	Fault sim.FaultKind
 }
 
 // String renders the violation as "RULE (tier): message".

@@ -13,7 +13,6 @@ import (
 
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
-	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
 )
@@ -125,8 +124,8 @@ func annotations(tr *traces.Trace, res porcupine.CheckResult) []porcupine.Annota
 	}
 	for _, v := range tr.Verdict.Violations {
 		tick := min(max(v.Tick, 0), end)
-		if kind, ok := faultKind(v.Message); ok {
-			out = append(out, porcupine.Annotation{Tag: tagFaults, Start: tick, Description: kind,
+		if v.Fault != "" {
+			out = append(out, porcupine.Annotation{Tag: tagFaults, Start: tick, Description: v.Fault,
 				Details: fmt.Sprintf("%s (%s tier): %s", v.Rule, v.Tier, v.Message), BackgroundColor: faultColour})
 			continue
 		}
@@ -163,16 +162,6 @@ func linResult(res porcupine.CheckResult) linView {
 	}
 	return linView{"LIN: not decided", linUnknownColour,
 		"LIN was not decided: the checker stopped before it found a linearization or proved there is none."}
-}
-
-// faultKind reports whether a violation message describes a kernel fault
-// ("double-close by T3 at step 57: ..."), and which.
-func faultKind(msg string) (string, bool) {
-	word, _, _ := strings.Cut(msg, " ")
-	if _, ok := sim.ParseFaultKind(word); ok {
-		return word, true
-	}
-	return "", false
 }
 
 // tickOfStep returns the first tick at or after step, or one past the log.
@@ -330,8 +319,8 @@ func writeHeader(b *strings.Builder, tr *traces.Trace, res porcupine.CheckResult
 			if t := ruleTitle(x.Rule); t != "" {
 				fmt.Fprintf(b, " — <b>%s</b>", esc(t))
 			}
-			if kind, ok := faultKind(x.Message); ok {
-				fmt.Fprintf(b, " <span class=\"cs-sub\">(kernel fault %s)</span>", esc(kind))
+			if x.Fault != "" {
+				fmt.Fprintf(b, " <span class=\"cs-sub\">(kernel fault %s)</span>", esc(x.Fault))
 			}
 			fmt.Fprintf(b, "<br><span class=\"cs-msg\">%s</span></li>\n", esc(x.Message))
 		}

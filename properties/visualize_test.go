@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestVisualizeFailingRun(t *testing.T) {
 // Visualize puts in the fault row instead of the violation row.
 func onlyFaults(tr *traces.Trace) bool {
 	for _, v := range tr.Verdict.Violations {
-		if _, ok := faultKind(v.Message); !ok {
+		if v.Fault == "" {
 			return false
 		}
 	}
@@ -353,5 +354,44 @@ func TestVisualizeRefusesAnUnknownLayout(t *testing.T) {
 		if _, err := decoratePage([]byte(page), tr, porcupine.Ok); !errors.Is(err, errPageLayout) {
 			t.Errorf("without %s: err = %v, want errPageLayout", anchor, err)
 		}
+	}
+}
+
+// TestFaultKindIsData: a violation that reports a kernel fault carries the
+// fault's kind from the check through the trace to the page, and a message
+// that merely begins with a fault's name is not taken for one.
+func TestFaultKindIsData(t *testing.T) {
+	e := mustImpl("bug-ex-double-close")
+	r := NewRunner(e.New, 0, false)
+	var found *Outcome
+	for _, s := range scenario.Named() {
+		for seed := uint64(0); seed < 50 && found == nil; seed++ {
+			o, err := r.Run(s, scheduler.NewRandom(seed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(o.Violations, func(v Violation) bool { return v.Fault != 0 }) {
+				found = o.Keep()
+			}
+		}
+	}
+	if found == nil {
+		t.Fatal("bug-ex-double-close caused no kernel fault in any named scenario")
+	}
+	tr := found.Trace(e.Name, StrategySpec{Name: "random"}, DefaultMaxSteps, false)
+	i := slices.IndexFunc(found.Violations, func(v Violation) bool { return v.Fault != 0 })
+	if got, want := tr.Verdict.Violations[i].Fault, found.Violations[i].Fault.String(); got != want {
+		t.Fatalf("the trace's violation has fault %q, want %q", got, want)
+	}
+
+	tr = passingTrace(t, "racing-terminators", 3)
+	tr.Verdict.Failed, tr.Verdict.Rule, tr.Verdict.Tier, tr.Verdict.Message = true, "P2", "safe", "double-close by T3 in a message"
+	tr.Verdict.Violations = []traces.Violation{
+		{Rule: "P2", Tier: "safe", Message: "double-close by T3 in a message", Step: 1, Tick: 1},
+		{Rule: "P2", Tier: "safe", Message: "a handle was closed twice", Step: 1, Tick: 1, Fault: "wait-closed"},
+	}
+	_, header := renderPage(t, tr)
+	if n := strings.Count(header, "(kernel fault "); n != 1 || !strings.Contains(header, "(kernel fault wait-closed)") {
+		t.Errorf("the header marks %d violations as kernel faults, want only the one with Fault set:\n%s", n, header)
 	}
 }

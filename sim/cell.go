@@ -21,6 +21,11 @@ func (c *Cell[T]) SetName(name string) { c.name = name }
 // Name returns the cell's name.
 func (c *Cell[T]) Name() string { return c.name }
 
+// ID returns the cell's id in the log of the run that last used it (the
+// Args[0] of its operations, an index of [Result.CellNames]), and false
+// when no run has used it yet.
+func (c *Cell[T]) ID() (int64, bool) { return int64(c.id), c.k != nil }
+
 // Peek returns the cell's value without a scheduling point or a race check.
 // It is for harnesses and assertions made while no simulated thread can
 // run (for example after a run); simulated code must use Load.

@@ -120,6 +120,11 @@ func (h *Harness) Worker(i int) *ClusWorker { return h.workers[i] }
 // NumWorkers returns the number of structs.
 func (h *Harness) NumWorkers() int { return len(h.workers) }
 
+// FlagCell returns the log id of struct i's Terminate cell (see
+// [Cell.ID]) in the run that last used it, and false when no run has
+// accessed it. Checks find the flag's writes and reads by this id.
+func (h *Harness) FlagCell(i int) (int64, bool) { return h.workers[i].Terminate.ID() }
+
 // Calls returns the history so far.
 func (h *Harness) Calls() []Call { return h.calls }
 

@@ -272,6 +272,9 @@ func (c *checker) verdict() error {
 		if err := inRange(at(".tick"), x.Tick, 0, int64(len(c.t.Events))); err != nil {
 			return err
 		}
+		if _, ok := sim.ParseFaultKind(x.Fault); x.Fault != "" && !ok {
+			return bad(at(".fault"), " is %q, not a kernel fault kind", x.Fault)
+		}
 	}
 	if err := name("verdict.rule", v.Rule); err != nil {
 		return err

@@ -238,6 +238,9 @@ type Violation struct {
 	Message string `json:"message"`
 	Step    int64  `json:"step"`
 	Tick    int64  `json:"tick"`
+	// Fault names the kernel fault the violation reports (sim.FaultKind's
+	// String, such as "double-close"), or is empty when it reports none.
+	Fault string `json:"fault,omitempty"`
 }
 
 // Failure is how the engine ended a run early.

@@ -347,6 +347,7 @@ func malformations() []malformation {
 		{"verdict-thread", edit(func(tr *traces.Trace) { tr.Verdict.Threads[0] = 99 }), "verdict.threads[0]: thread T99 does not exist"},
 		{"violation-step", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Step = -1 }), "verdict.violations[0].step is -1, want 0 to 23"},
 		{"violation-tick", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Tick = int64(len(tr.Events)) + 1 }), "verdict.violations[0].tick is 43, want 0 to 42"},
+		{"violation-fault", edit(func(tr *traces.Trace) { tr.Verdict.Violations[0].Fault = "meltdown" }), "verdict.violations[0].fault is \"meltdown\", not a kernel fault kind"},
 		{"failure-kind", edit(func(tr *traces.Trace) { tr.Verdict.Failure = &traces.Failure{Kind: "meltdown", Thread: -1} }), `verdict.failure.kind: unknown kind "meltdown"`},
 		{"failure-step", edit(func(tr *traces.Trace) {
 			tr.Verdict.Failure = &traces.Failure{Kind: "deadlock", Step: 1 << 40, Thread: -1}

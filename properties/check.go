@@ -57,7 +57,7 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 		t.Fatal(err)
 	}
 	if rep.Failure != nil {
-		t.Fatalf("%s", rep.String())
+		t.Fatalf("clussim: %s", rep.String())
 	}
 	t.Logf("clussim: %s", rep.String())
 	if !c.generated {
@@ -84,7 +84,7 @@ func check(t rapid.TB, newAPI func() sim.WorkerAPI, opts ...Option) {
 		if o.Failed() {
 			tr := o.Trace(c.name, StrategySpec{Name: "rapid"}, c.maxSteps, c.documentedOnly)
 			if err := tr.WriteFile(path); err != nil {
-				rt.Fatalf("clussim: %v", err)
+				rt.Fatalf("%v", err)
 			}
 			failRule(rt, o.First(), ReplayCommand(c.testName, path))
 		}
@@ -135,7 +135,7 @@ func (r *Report) String() string {
 	o := r.Failure
 	v := o.First()
 	var b strings.Builder
-	fmt.Fprintf(&b, "clussim: %s breaks rule %s (%s tier) in scenario %s under %s, step %d:\n  %s\n",
+	fmt.Fprintf(&b, "%s breaks rule %s (%s tier) in scenario %s under %s, step %d:\n  %s\n",
 		r.Impl, v.Rule, v.Tier, o.Scenario.Name, r.Strategy, v.Step, v.Message)
 	if len(o.Violations) > 1 {
 		more := "violations"
@@ -262,7 +262,7 @@ func (u unit) run(r *Runner) (res unitResult) {
 		spec := u.spec
 		o, n, err := explore(r, *u.named, &spec, u.budget)
 		if err != nil {
-			return unitResult{runs: n, err: fmt.Errorf("clussim: %s under %s: %w", u.named.Name, spec, err)}
+			return unitResult{runs: n, err: fmt.Errorf("%s under %s: %w", u.named.Name, spec, err)}
 		}
 		return unitResult{failure: o, spec: spec, what: u.named.Name + "-" + spec.Name, runs: n}
 	}
@@ -273,9 +273,9 @@ func (u unit) run(r *Runner) (res unitResult) {
 		o, err := r.Run(s, scheduler.NewRandom(seed))
 		switch {
 		case err != nil:
-			return unitResult{runs: i + 1, err: fmt.Errorf("clussim: generated scenario %d: %w", seed, err)}
+			return unitResult{runs: i + 1, err: fmt.Errorf("generated scenario %d: %w", seed, err)}
 		case o.Diverged != nil:
-			return unitResult{runs: i + 1, err: fmt.Errorf("clussim: generated scenario %d: %s", seed, o.Diverged.Message)}
+			return unitResult{runs: i + 1, err: fmt.Errorf("properties: generated scenario %d: %s", seed, o.Diverged.Message)}
 		case o.Failed():
 			return unitResult{failure: o.Keep(), spec: StrategySpec{Name: "random", Seed: seed}, what: s.Name, runs: i + 1}
 		}
@@ -402,7 +402,7 @@ func newStrategy(spec StrategySpec) (scheduler.Strategy, error) {
 	case "dfs":
 		return scheduler.NewDFS(spec.Depth), nil
 	}
-	return nil, fmt.Errorf("clussim: strategy %q cannot explore (valid: %s)", spec.Name, strings.Join(StrategyNames(), ", "))
+	return nil, fmt.Errorf("properties: strategy %q cannot explore (valid: %s)", spec.Name, strings.Join(StrategyNames(), ", "))
 }
 
 // plan lists the strategies Check runs on every named scenario.
@@ -422,7 +422,7 @@ func (c *config) namedScenarios() ([]scenario.Scenario, error) {
 	for _, n := range c.scenarios {
 		s, ok := scenario.Lookup(n)
 		if !ok {
-			return nil, fmt.Errorf("clussim: %s", names.Unknown("scenario", n, scenario.Names()))
+			return nil, fmt.Errorf("properties: %s", names.Unknown("scenario", n, scenario.Names()))
 		}
 		out = append(out, s)
 	}

@@ -120,7 +120,7 @@ func (a *analysis) checkLinearizable(budget int64) ([]Violation, LinResult) {
 	ops := Operations(a.calls, a.events)
 	if err := model.Validate(ops); err != nil {
 		return []Violation{newViolation(model.LIN, int64(len(a.events)), a.stepAt(int64(len(a.events))-1), nil,
-			"clussim: internal error: the harness built a malformed history: %v", err)}, LinResult{}
+			"internal error: the harness built a malformed history: %v", err)}, LinResult{}
 	}
 	v, st := model.CheckBudget(ops, budget)
 	lr := LinResult{Verdict: v, Budget: budget, Steps: st.Steps}

@@ -93,7 +93,7 @@ func NewRunner(newAPI func() sim.WorkerAPI, maxSteps int64, documentedOnly bool)
 
 // ErrNewAPI is wrapped by the error of a run whose implementation could not
 // be built: newAPI is nil, panicked, or returned nil.
-var ErrNewAPI = errors.New("clussim: cannot build the implementation")
+var ErrNewAPI = errors.New("properties: cannot build the implementation")
 
 // build calls newAPI, turning a panic or a nil result into an error so
 // that a broken constructor fails one test instead of the test binary.

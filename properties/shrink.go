@@ -125,13 +125,13 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 	}
 	stats.Runs++
 	if !orig.Failed() {
-		return nil, stats, fmt.Errorf("clussim: nothing to shrink: the trace breaks no rule")
+		return nil, stats, fmt.Errorf("properties: nothing to shrink: the trace breaks no rule")
 	}
 	documentedOnly := tr.Config.Tier == "documented"
 	s := &shrinker{runner: NewRunner(newAPI, tr.Config.MaxSteps, documentedOnly), rule: orig.First().Rule, budget: budget}
 	if rule != "" {
 		if !breaks(orig, rule) {
-			return nil, stats, fmt.Errorf("clussim: nothing to shrink: the trace does not break rule %s (it breaks %s)",
+			return nil, stats, fmt.Errorf("properties: nothing to shrink: the trace does not break rule %s (it breaks %s)",
 				rule, model.JoinRuleIDs(ruleIDs(orig.Violations), ", "))
 		}
 		s.rule, s.anyViolation = rule, true
@@ -141,7 +141,7 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 	// choices and which preempted.
 	start, ok := s.run(tr.Scenario, scheduler.NewReplay(tr.SchedulerDecisions()))
 	if !ok {
-		return nil, stats, fmt.Errorf("clussim: internal error: the trace replayed once but not twice")
+		return nil, stats, fmt.Errorf("properties: internal error: the trace replayed once but not twice")
 	}
 	stats.Runs++
 	s.best = start
@@ -162,15 +162,15 @@ func ShrinkRule(tr *traces.Trace, newAPI func() sim.WorkerAPI, budget int, rule 
 		return nil, stats, err
 	}
 	if final.Diverged != nil || !s.keeps(final) {
-		return nil, stats, fmt.Errorf("clussim: internal error: the shrunk run does not reproduce under a strict replay")
+		return nil, stats, fmt.Errorf("properties: internal error: the shrunk run does not reproduce under a strict replay")
 	}
 	spec := StrategySpec{Name: shrunkStrategy, Seed: tr.Strategy.Seed}
 	out := final.Trace(tr.Impl, spec, tr.Config.MaxSteps, documentedOnly)
 	if err := out.Check(); err != nil {
-		return nil, stats, fmt.Errorf("clussim: internal error: the shrunk trace is malformed: %w", err)
+		return nil, stats, fmt.Errorf("properties: internal error: the shrunk trace is malformed: %w", err)
 	}
 	if _, err := Replay(out, newAPI); err != nil {
-		return nil, stats, fmt.Errorf("clussim: internal error: the shrunk trace does not replay: %w", err)
+		return nil, stats, fmt.Errorf("properties: internal error: the shrunk trace does not replay: %w", err)
 	}
 	stats.Runs++
 	stats.After = s.best.size

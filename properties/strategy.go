@@ -36,20 +36,20 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 	if hasParam {
 		v, err := strconv.Atoi(param)
 		if err != nil {
-			return spec, fmt.Errorf("clussim: strategy %q: parameter %q is not a number", s, param)
+			return spec, fmt.Errorf("properties: strategy %q: parameter %q is not a number", s, param)
 		}
 		n = v
 	}
 	switch name {
 	case "random":
 		if hasParam {
-			return spec, fmt.Errorf("clussim: strategy random takes no parameter")
+			return spec, fmt.Errorf("properties: strategy random takes no parameter")
 		}
 	case "pct":
 		spec.Depth, spec.MaxSteps = DefaultPCTDepth, DefaultPCTMaxSteps
 		if hasParam {
 			if n < 1 || n > traces.MaxStrategyDepth {
-				return spec, fmt.Errorf("clussim: pct depth must be from 1 to %d, got %d", traces.MaxStrategyDepth, n)
+				return spec, fmt.Errorf("properties: pct depth must be from 1 to %d, got %d", traces.MaxStrategyDepth, n)
 			}
 			spec.Depth = n
 		}
@@ -57,13 +57,13 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 		spec.Depth = DefaultDFSBound
 		if hasParam {
 			if n > traces.MaxStrategyDepth {
-				return spec, fmt.Errorf("clussim: dfs preemption bound must be at most %d (or negative for none), got %d",
+				return spec, fmt.Errorf("properties: dfs preemption bound must be at most %d (or negative for none), got %d",
 					traces.MaxStrategyDepth, n)
 			}
 			spec.Depth = max(n, -1)
 		}
 	default:
-		return spec, fmt.Errorf("clussim: %s", names.Unknown("strategy", name, StrategyNames()))
+		return spec, fmt.Errorf("properties: %s", names.Unknown("strategy", name, StrategyNames()))
 	}
 	return spec, nil
 }

@@ -64,7 +64,7 @@ func Visualize(tr *traces.Trace, w io.Writer) (err error) {
 	}
 	ops := Operations(tr.SimCalls(), events)
 	if err := model.Validate(ops); err != nil {
-		return fmt.Errorf("clussim: the trace's history cannot be checked: %w", err)
+		return fmt.Errorf("properties: the trace's history cannot be checked: %w", err)
 	}
 	m := model.New()
 	res, info := linVerbose(ops)
@@ -76,19 +76,19 @@ func Visualize(tr *traces.Trace, w io.Writer) (err error) {
 	// written in one piece, so nothing partial reaches w.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("clussim: porcupine could not render the history: %v", r)
+			err = fmt.Errorf("properties: porcupine could not render the history: %v", r)
 		}
 	}()
 	var page bytes.Buffer
 	if err := porcupine.Visualize(m, info, &page); err != nil {
-		return fmt.Errorf("clussim: render visualization: %w", err)
+		return fmt.Errorf("properties: render visualization: %w", err)
 	}
 	out, err := decoratePage(page.Bytes(), tr, res)
 	if err != nil {
 		return err
 	}
 	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("clussim: write visualization: %w", err)
+		return fmt.Errorf("properties: write visualization: %w", err)
 	}
 	return nil
 }
@@ -177,7 +177,7 @@ func tickOfStep(tr *traces.Trace, step int64) int64 {
 // errPageLayout is wrapped by the error of a page whose layout Visualize
 // cannot post-process (porcupine's template changed): Visualize then fails
 // rather than write a page without its header.
-var errPageLayout = errors.New("clussim: porcupine's page does not have the expected layout")
+var errPageLayout = errors.New("properties: porcupine's page does not have the expected layout")
 
 // decoratePage adds clussim's title, style, header and chart script to the
 // page porcupine wrote. It finds, in order, <title>...</title>, </head>,

@@ -93,9 +93,9 @@ func runCheck(e *env, args []string) int {
 	}
 	rep, err := battery(entry, opts)
 	if err != nil {
-		return e.errorf("check: %s", errText(err))
+		return e.errorf("check: %v", err)
 	}
-	fmt.Fprintln(e.stdout, strings.TrimPrefix(rep.String(), "clussim: "))
+	fmt.Fprintln(e.stdout, rep.String())
 	if rep.Failure != nil {
 		if t := ruleTitle(rep.Failure.First().Rule); t != "" {
 			fmt.Fprintf(e.stdout, "rule %s: %s\n", rep.Failure.First().Rule, t)
@@ -146,7 +146,7 @@ func checkAll(e *env, opts []properties.Option, documentedOnly bool) int {
 		t0 := time.Now()
 		rep, err := battery(entry, opts)
 		if err != nil {
-			return e.errorf("check: %s: %s", entry.Name, errText(err))
+			return e.errorf("check: %s: %v", entry.Name, err)
 		}
 		ok, why := asExpected(entry, rep, documentedOnly)
 		found := fmt.Sprintf("PASS  %s", plural(rep.Runs, "run"))

@@ -53,12 +53,6 @@ func (e *env) usageError(cmd, format string, args ...any) int {
 	return exitUsage
 }
 
-// errText renders an error from the packages below without their own
-// "clussim: " prefix, since simrun prefixes its messages itself.
-func errText(err error) string {
-	return strings.TrimPrefix(err.Error(), "clussim: ")
-}
-
 // flags is the flag set of one subcommand, with its usage text.
 type flags struct {
 	*flag.FlagSet

@@ -62,7 +62,7 @@ func runDefault(e *env, _ []string) int {
 	refRep, err := battery(ref, []properties.Option{properties.Budget(properties.DefaultBudget),
 		properties.Seed(defaultBatterySeed), properties.TraceDir(defaultTraceDir)})
 	if err != nil {
-		return e.errorf("%s: %s", ref.Name, errText(err))
+		return e.errorf("%s: %v", ref.Name, err)
 	}
 	refOK, _ := asExpected(ref, refRep, false)
 	if refRep.Failure == nil {
@@ -80,7 +80,7 @@ func runDefault(e *env, _ []string) int {
 	t0 = time.Now()
 	seen, runs, err := sweep(lit)
 	if err != nil {
-		return e.errorf("%s: %s", lit.Name, errText(err))
+		return e.errorf("%s: %v", lit.Name, err)
 	}
 	var rules, unexpected, missing []model.RuleID
 	for _, s := range seen {

@@ -121,7 +121,7 @@ func runExplore(e *env, args []string) int {
 		return e.usageError("explore", "%v", err)
 	}
 	if cfg.spec, err = properties.ParseStrategy(*strategy, *seed); err != nil {
-		return e.usageError("explore", "%s", errText(err))
+		return e.usageError("explore", "%v", err)
 	}
 	if cfg.documentedOnly, err = parseTier(*tier); err != nil {
 		return e.usageError("explore", "%v", err)
@@ -353,7 +353,7 @@ func (x *explorer) step(t *target) (string, error) {
 	o, err := x.runner.Run(t.scn, strat)
 	x.runs++
 	if err != nil {
-		return "", fmt.Errorf("scenario %s: %s", t.scn.Name, errText(err))
+		return "", fmt.Errorf("scenario %s: %w", t.scn.Name, err)
 	}
 	if t.dfs != nil {
 		t.dfsRuns++

@@ -33,7 +33,7 @@ func runReplay(e *env, args []string) int {
 		return e.usageError("replay", "replay takes exactly one trace file")
 	}
 	if err := (traces.ViewOptions{Width: *width}).Validate(); err != nil {
-		return e.usageError("replay", "--width: %s", errText(err))
+		return e.usageError("replay", "--width: %v", err)
 	}
 	if *linBudget < 1 {
 		return e.usageError("replay", "--lin-budget must be at least 1")
@@ -41,11 +41,11 @@ func runReplay(e *env, args []string) int {
 	path := pos[0]
 	tr, impl, err := readTrace(path)
 	if err != nil {
-		return e.errorf("%s", errText(err))
+		return e.errorf("%v", err)
 	}
 	o, err := properties.ReplayLin(tr, impl.New, *linBudget)
 	if err != nil {
-		return e.errorf("%s: %s", path, errText(err))
+		return e.errorf("%s: %v", path, err)
 	}
 	documentedOnly := tr.Config.Tier == tierDocumented
 	got := o.Trace(tr.Impl, specOf(tr), tr.Config.MaxSteps, documentedOnly)

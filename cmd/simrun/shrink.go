@@ -57,11 +57,11 @@ func runShrink(e *env, args []string) int {
 	}
 	tr, impl, err := readTrace(path)
 	if err != nil {
-		return e.errorf("%s", errText(err))
+		return e.errorf("%v", err)
 	}
 	small, st, err := properties.ShrinkRule(tr, impl.New, *budget, model.RuleID(*rule))
 	if err != nil {
-		return e.errorf("%s: %s", path, errText(err))
+		return e.errorf("%s: %v", path, err)
 	}
 	if err := small.WriteFile(*out); err != nil {
 		return e.errorf("%v", err)

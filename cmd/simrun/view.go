@@ -38,18 +38,18 @@ func runView(e *env, args []string) int {
 		return e.usageError("view", "view takes exactly one trace file")
 	}
 	if err := (traces.ViewOptions{Width: *width}).Validate(); err != nil {
-		return e.usageError("view", "--width: %s", errText(err))
+		return e.usageError("view", "--width: %v", err)
 	}
 	tr, err := traces.ReadFile(pos[0])
 	if err != nil {
-		return e.errorf("%s", errText(err))
+		return e.errorf("%v", err)
 	}
 	if *html == "" {
 		fmt.Fprint(e.stdout, traces.Timeline(tr, traces.ViewOptions{Width: *width, Steps: *steps}))
 		return exitOK
 	}
 	if err := writeHTML(tr, *html); err != nil {
-		return e.errorf("%s", errText(err))
+		return e.errorf("%v", err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: porcupine's view of %s on %s (%s); open it in a browser\n",
 		traces.Sanitize(filepath.ToSlash(*html)), traces.Sanitize(tr.Impl), traces.Sanitize(tr.Scenario.Name),

@@ -84,7 +84,7 @@ func analyze(res *sim.Result, h *sim.Harness) *analysis {
 			inc.start, inc.thread = c.CallTick, c.Thread
 		} else if c.Kind == sim.CallExit && inc.exit < 0 {
 			inc.exit = c.CallTick
-			if g := GoneTick(c.Thread, c.CallTick, a.events); g > 0 {
+			if g := goneTick(c.Thread, c.CallTick, a.events); g > 0 {
 				inc.gone = g
 			}
 		}

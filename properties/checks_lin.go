@@ -142,7 +142,7 @@ func (a *analysis) diagnoseTerminateEx() []Violation {
 					"%s returned ERROR_SUCCESS at step %d while the routine (T%d) was still running", describe(c), c.ReturnStep, inc.thread))
 			}
 		case sim.WaitTimeout:
-			dl := DeadlineTick(c, a.events)
+			dl := deadlineTick(c, a.events)
 			switch {
 			case dl == 0:
 				vs = append(vs, newViolation(model.D8, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
@@ -197,7 +197,7 @@ func (a *analysis) diagnoseWorkersTerminate() []Violation {
 				}
 			}
 		case sim.WaitTimeout:
-			if DeadlineTick(c, a.events) == 0 {
+			if deadlineTick(c, a.events) == 0 {
 				vs = append(vs, newViolation(model.D9, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread},
 					"%s returned WAIT_TIMEOUT after %d ms of virtual time, before its timeout had elapsed", describe(c), c.ReturnTime-c.CallTime))
 			}

@@ -24,8 +24,8 @@
 //
 // # The checks
 //
-// [Analyze] judges one run from its kernel result and its history. It
-// reports:
+// [Analyze] judges one run from its kernel result and the harness that
+// recorded its history. It reports:
 //
 //   - LIN: the history is linearizable against the porcupine model of the
 //     Terminate-flag semantics; a history that is not gets a diagnosis that

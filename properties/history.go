@@ -37,7 +37,7 @@ func Operations(calls []sim.Call, events []scheduler.Event) []porcupine.Operatio
 		case sim.CallExit:
 			ops = append(ops, porcupine.Operation{ClientId: int(c.Thread), Call: c.CallTick, Return: c.CallTick,
 				Input: model.Input{Kind: model.Exit, Thread: int(c.Thread), Worker: c.Worker, Tick: c.CallTick,
-					Gone: GoneTick(c.Thread, c.CallTick, events)}, Output: model.Output{}})
+					Gone: goneTick(c.Thread, c.CallTick, events)}, Output: model.Output{}})
 		case sim.CallTerminate:
 			add(c, model.Input{Kind: model.TerminateSignal, Worker: c.Worker}, model.Output{})
 			add(c, model.Input{Kind: model.TerminateReturn, Worker: c.Worker}, model.Output{})
@@ -45,7 +45,7 @@ func Operations(calls []sim.Call, events []scheduler.Event) []porcupine.Operatio
 			if !c.WaitOnly {
 				add(c, model.Input{Kind: model.ExSignal, Worker: c.Worker}, model.Output{})
 			}
-			add(c, model.Input{Kind: model.ExReturn, Worker: c.Worker, DeadlineTick: DeadlineTick(c, events)},
+			add(c, model.Input{Kind: model.ExReturn, Worker: c.Worker, DeadlineTick: deadlineTick(c, events)},
 				model.Output{Code: c.Result})
 		case sim.CallWorkersTerminate:
 			null, ws := false, make([]int, 0, len(c.Workers))
@@ -64,7 +64,7 @@ func Operations(calls []sim.Call, events []scheduler.Event) []porcupine.Operatio
 				}
 			}
 			add(c, model.Input{Kind: model.MultiReturn, Worker: -1, Workers: ws, NullEntry: null,
-				DeadlineTick: DeadlineTick(c, events)}, model.Output{Code: c.Result})
+				DeadlineTick: deadlineTick(c, events)}, model.Output{Code: c.Result})
 		}
 	}
 	// The model wants a worker index for MultiReturn too; use the first.
@@ -91,10 +91,10 @@ func dedupe(ws []int) []int {
 	return out
 }
 
-// DeadlineTick returns the first tick within call c at which the virtual
+// deadlineTick returns the first tick within call c at which the virtual
 // clock had reached c's start time plus its timeout, or 0 when the timeout
 // is infinite or the clock never got there before c returned.
-func DeadlineTick(c *sim.Call, events []scheduler.Event) int64 {
+func deadlineTick(c *sim.Call, events []scheduler.Event) int64 {
 	if c.Timeout == sim.Infinite {
 		return 0
 	}
@@ -111,10 +111,10 @@ func DeadlineTick(c *sim.Call, events []scheduler.Event) int64 {
 	return 0
 }
 
-// GoneTick returns the tick at which thread th finished (its kernel object
+// goneTick returns the tick at which thread th finished (its kernel object
 // was signalled) at or after tick, or 0 when it had not finished by the end
 // of the log.
-func GoneTick(th scheduler.ThreadID, tick int64, events []scheduler.Event) int64 {
+func goneTick(th scheduler.ThreadID, tick int64, events []scheduler.Event) int64 {
 	for i := max(tick, 0); i < int64(len(events)); i++ {
 		if ev := events[i]; ev.Kind == scheduler.EvExit && ev.Thread == th {
 			return i

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"time"
 
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
@@ -78,6 +79,22 @@ type Runner struct {
 	sims           [2]*sim.Simulator // without and with fault injection
 	linBudget      int64             // the LIN check's budget in model steps
 	linUndecided   int               // runs whose LIN check was undecided
+	watchdog       time.Duration     // the engine's watchdog period; 0: scheduler.DefaultWatchdog
+	// expect and expectOps, when expect is not nil, are the log every run
+	// must reproduce (see scheduler.Config.Expect); replay sets them.
+	expect    []scheduler.Event
+	expectOps []string
+}
+
+// SetWatchdog sets the watchdog period of the runner's runs (see
+// scheduler.Config.Watchdog; 0 is scheduler.DefaultWatchdog): how long, in
+// real time, a run may make no step before it is suspected of an escape.
+// A shorter period reports a run stuck on a real Go primitive sooner; it
+// never changes the verdict of a run that does not escape. It applies to
+// the runs after the call.
+func (r *Runner) SetWatchdog(d time.Duration) {
+	r.watchdog = d
+	r.sims = [2]*sim.Simulator{}
 }
 
 // NewRunner returns a runner for the implementation newAPI builds (called
@@ -128,10 +145,15 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 	if r.sims[i] == nil {
 		cfg := s.Config()
 		cfg.Engine.MaxSteps = r.maxSteps
+		cfg.Engine.Watchdog = r.watchdog
+		cfg.Engine.Expect, cfg.Engine.ExpectOps = r.expect, r.expectOps
 		r.sims[i] = sim.NewSimulator(cfg)
 	}
 	main, h := s.Program(api)
 	res := r.sims[i].Run(strat, main)
+	if res.Abandoned {
+		return r.abandoned(i, s, res, h.NumWorkers()), nil
+	}
 	o := &Outcome{Scenario: s, Result: res, Calls: h.Calls()}
 	if res.Failure != nil && res.Failure.Kind == scheduler.Diverged {
 		o.Diverged = res.Failure
@@ -143,4 +165,19 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 		r.linUndecided++
 	}
 	return o, nil
+}
+
+// abandoned is the outcome of a run the engine abandoned because the
+// implementation stayed stuck outside the simulation (an ESCAPE): its
+// goroutine may wake up and go on with the run's kernel, harness and
+// implementation, so none of them is read. The outcome has the log the
+// engine published up to the stuck step, no history, and the ESCAPE as its
+// one violation: nothing else of the run is judged. The simulator is
+// dropped (its engine refuses further runs); the next run gets a new one.
+func (r *Runner) abandoned(i int, s scenario.Scenario, res *sim.Result, workers int) *Outcome {
+	r.sims[i] = nil
+	// A fresh harness over as many structs stands in for the run's own,
+	// which the stuck goroutine may still be writing.
+	vs, _ := AnalyzeLin(res, sim.NewHarness(nil, workers), r.linBudget)
+	return &Outcome{Scenario: s, Result: res, Violations: filterTier(vs, r.documentedOnly)}
 }

@@ -49,8 +49,24 @@
 // unless the dump shows it waiting for a CPU. A machine so loaded that it
 // starves the process slows runs down but does not make them escapes. On
 // every path the engine stops every task it started, so nothing is left
-// running (an escaped goroutine stuck on a real primitive is the one thing
-// Go cannot stop; the engine that saw it refuses further runs).
+// running, with one exception: a run whose goroutine stays stuck on a real
+// primitive is abandoned. Go cannot stop that goroutine, nor the engine's
+// goroutine parked on its coroutine until it switches back; the watchdog
+// stops every other task, and the engine that saw it refuses further runs.
+// The [Result] of an abandoned run ([Result.Abandoned]) is built from what
+// the run published as it went, one atomic store a step, never from state
+// the stuck goroutine still owns: the log and the decisions up to the last
+// scheduling point the run reached, its names and operations, and the step
+// it was stuck in.
+//
+// # Replays that must follow a log
+//
+// A [Replay] repeats a run's decisions; [Config.Expect] also holds the run
+// to its recorded log. The engine then compares every event with the
+// recorded one as soon as the event is final and fails the run, as
+// [Diverged] with an error that wraps [ErrDiverged], at the first one that
+// differs: a replay never runs on past the point where it left its
+// recording.
 //
 // # Determinism
 //

@@ -50,6 +50,22 @@ type Config struct {
 	// accused either. Where the CPU time of the process cannot be read
 	// (systems other than unix), wall time stands in for it.
 	Watchdog time.Duration
+	// Expect, when not nil, is the log every run must produce, event by
+	// event: the recording a replay must follow. The engine compares each
+	// event with the expected one as soon as it is final (at the next
+	// scheduling point, once its Result can no longer change), and fails
+	// the run at once, with a [Diverged] failure whose error wraps
+	// [ErrDiverged] and names the tick and both events, at the first event
+	// that differs or the first one past the end of Expect; the failure's
+	// step is that event's. A run that completes with fewer events than
+	// Expect fails the same way, unless it had already failed. Expected
+	// events name their operations by index into ExpectOps, not by the
+	// engine's OpIDs; events are compared by every field and the names of
+	// their operations.
+	Expect []Event
+	// ExpectOps names the operations of Expect: event ev's is
+	// ExpectOps[ev.Op].
+	ExpectOps []string
 }
 
 // Result is the outcome of one run. Its slices belong to the engine and stay
@@ -69,6 +85,16 @@ type Result struct {
 	Ops []string
 	// Names holds each task's name at the end of the run, by ThreadID.
 	Names []string
+	// Abandoned is set when the watchdog gave the run up because its
+	// goroutine stayed stuck outside the simulation (Failure is then an
+	// [Escape]). The result was built from what the run had published, not
+	// from its live state, which the stuck goroutine still owns: Events
+	// and Decisions end at the last scheduling point the run reached (the
+	// stuck step's own events are left out; its decisions are not), Steps
+	// and Failure.Step are the step it was stuck in, Failure.Threads is
+	// empty, and the slices are the caller's own. Layers above must not
+	// read any other state of such a run.
+	Abandoned bool
 }
 
 // OpName returns the name of an event's operation.
@@ -103,6 +129,12 @@ type Engine struct {
 	// watchdog, packed in one word (see packRunning); 0 is none.
 	running   atomic.Uint64
 	runShadow uint64 // the last value stored in running
+	// seized is set on the run side once it has seen that the watchdog
+	// took the run over (seizedBit in running); kept is then the running
+	// word the watchdog saw, which names the one task the run side may
+	// still switch into. The other tasks are the watchdog's to stop.
+	seized    bool
+	kept      uint64
 	progress  atomic.Int64
 	escapeMsg atomic.Pointer[escapeInfo]
 	abort     chan struct{} // closed when a run ends; releases stray goroutines
@@ -112,6 +144,19 @@ type Engine struct {
 	probe     watchProbe    // the watchdog's clocks
 
 	handoff *Task // the task runOn chose for the loop to resume next
+
+	// What a run publishes for the watchdog, which builds the Result of a
+	// run it abandons from this alone (see publish and abandonedResult).
+	pub             atomic.Uint64           // the latest counts (see publishedBit); 0: none in this run
+	pubEvents       atomic.Pointer[[]Event] // events' backing array, republished when it grows
+	pubEventsCap    int
+	pubDecisions    atomic.Pointer[[]Decision]
+	pubDecisionsCap int
+	pubTasks        atomic.Pointer[[]*Task]
+	pubTasksCap     int
+	pubOps          atomic.Pointer[[]string] // ops, republished at every new name
+	sealed          int                      // events before this index are final
+	checked         int                      // events before this index matched cfg.Expect
 
 	ops     []string // OpID -> name
 	opIndex map[string]OpID
@@ -134,7 +179,9 @@ func New(cfg Config) *Engine {
 	if cfg.Watchdog <= 0 {
 		cfg.Watchdog = DefaultWatchdog
 	}
-	e := &Engine{cfg: cfg, opIndex: map[string]OpID{}, probe: realProbe()}
+	// The first publication of a run publishes the backing arrays, even
+	// empty ones.
+	e := &Engine{cfg: cfg, opIndex: map[string]OpID{}, probe: realProbe(), pubEventsCap: -1, pubDecisionsCap: -1}
 	e.Intern("") // OpID 0 is "no operation"
 	return e
 }
@@ -153,6 +200,8 @@ func (e *Engine) Intern(name string) OpID {
 	id := OpID(len(e.ops))
 	e.ops = append(e.ops, name)
 	e.opIndex[name] = id
+	ops := e.ops
+	e.pubOps.Store(&ops) // a new name is rare: the layers above intern theirs up front
 	return id
 }
 
@@ -170,10 +219,10 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 	e.spawn(NoThread, "main", main)
 	done := make(chan struct{})
 	go e.runLoop(done)
-	if f := e.watch(done); f != nil {
+	if r := e.watch(done); r != nil {
 		// The run goroutine is stuck in simulated code and owns the engine's
-		// state; report from what is safe to read.
-		return &Result{Steps: f.Step, Failure: f}
+		// state; r was built from what the run published.
+		return r
 	}
 	e.closeAbort()
 	if e.hasStratPanic {
@@ -187,8 +236,14 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 	if f, ok := e.strat.(Finisher); ok {
 		if err := f.Finish(e.step); err != nil && e.failure == nil {
 			e.failure = &Failure{Kind: Diverged, Step: e.step, Time: e.now, Thread: NoThread,
-				Message: err.Error()}
+				Message: err.Error(), Err: err}
 		}
+	}
+	if e.cfg.Expect != nil && e.failure == nil && e.compare() && len(e.events) < len(e.cfg.Expect) {
+		i := len(e.events)
+		want := e.cfg.Expect[i]
+		e.diverged(fmt.Errorf("scheduler: %w at tick %d (step %d): the run ended, but the expected log goes on with %s",
+			ErrDiverged, i, want.Step, describeEvent(want, e.expectedOp(want))))
 	}
 	names := make([]string, len(e.tasks))
 	for i, t := range e.tasks {
@@ -210,7 +265,10 @@ func (e *Engine) reset(s Strategy) {
 	e.failure = nil
 	e.goexit = false
 	e.setRunning(nil)
+	e.seized, e.kept = false, 0
 	e.progress.Store(0)
+	e.pub.Store(0)
+	e.sealed, e.checked = 0, 0
 	e.escapeMsg.Store(nil)
 	e.abort = make(chan struct{})
 	e.aborted = false
@@ -218,27 +276,57 @@ func (e *Engine) reset(s Strategy) {
 	e.completed = false
 }
 
-// setRunning publishes the running task to enter and the watchdog.
+// setRunning publishes the running task to enter and the watchdog. It is
+// also where the run side learns that the watchdog has seized the run: the
+// word it replaces then carries seizedBit (see [Engine.seize]).
 func (e *Engine) setRunning(t *Task) {
 	if v := packRunning(t); v != e.runShadow {
 		e.runShadow = v
-		e.running.Store(v)
+		if old := e.running.Swap(v); old&seizedBit != 0 && !e.seized {
+			e.seized, e.kept = true, old&^seizedBit
+		}
 	}
 }
 
+// claim publishes t as the task the run side is about to switch into (to
+// start, resume or stop it) and reports whether it still may: once the
+// watchdog has seized the run, only the task the watchdog saw running is
+// the run side's; the watchdog stops the others.
+func (e *Engine) claim(t *Task) bool {
+	e.setRunning(t)
+	return !e.seized || keeps(e.kept, t)
+}
+
+// The running word: the goroutine identity of the running task in bits 16
+// and up, 1 + its id modulo 2^15 in the low 15 bits (which only affects
+// messages, and which task a seizure leaves to the run side), and bit 15
+// set by the watchdog when it seizes the run.
+const (
+	runningIDMask = 1<<15 - 1
+	seizedBit     = 1 << 15
+)
+
 // packRunning packs the goroutine identity of t (an address, below 2^48 on
-// every 64-bit platform Go supports) and 1 + its id (modulo 2^16, which only
-// affects messages) into one word, so publishing both costs one store.
+// every 64-bit platform Go supports) and 1 + its id into one word, so
+// publishing both costs one store.
 func packRunning(t *Task) uint64 {
 	if t == nil {
 		return 0
 	}
-	return uint64(t.g)<<16 | uint64(uint16(t.id+1))
+	return uint64(t.g)<<16 | uint64(t.id+1)&runningIDMask
 }
 
 // runningTask unpacks what packRunning packed.
 func runningTask(v uint64) (g uintptr, id ThreadID) {
-	return uintptr(v >> 16), ThreadID(uint16(v)) - 1
+	return uintptr(v >> 16), ThreadID(v&runningIDMask) - 1
+}
+
+// keeps reports whether the running word v names t: the task a seizure at
+// v leaves to the run side. It compares ids alone (modulo 2^15), so the
+// watchdog, which must not read a task's goroutine identity, and the run
+// side split the tasks the same way.
+func keeps(v uint64, t *Task) bool {
+	return v&runningIDMask == uint64(t.id+1)&runningIDMask
 }
 
 func (e *Engine) closeAbort() {
@@ -253,12 +341,15 @@ func (e *Engine) closeAbort() {
 // recorded in e.failure and giveUp returns nil; but a watchdog verdict
 // (retract) on a loop that turns out to have finished because every task
 // had exited is withdrawn: that run was slow, not stuck. If the loop stays
-// stuck inside simulated code, the run is abandoned: the loop will stop at
-// its next chance, the engine refuses further runs, and giveUp returns the
-// failure (built without touching state the stuck goroutine owns).
-func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string, retract bool) *Failure {
+// stuck inside simulated code, the run is abandoned: the watchdog seizes it
+// (the run side touches nothing of it but the stuck task from then on),
+// stops every other task, builds the run's Result from what the run had
+// published (see publish), and the engine refuses further runs.
+func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string, retract bool) *Result {
 	e.abandoned.Store(true)
 	e.closeAbort()
+	grace := time.NewTimer(escapeGrace)
+	defer grace.Stop()
 	select {
 	case <-done:
 		if retract && e.completed && e.failure == nil && !e.hasStratPanic {
@@ -269,10 +360,162 @@ func (e *Engine) giveUp(done chan struct{}, id ThreadID, msg string, retract boo
 		}
 		e.hasStratPanic = false
 		return nil
-	case <-time.After(escapeGrace):
+	case <-grace.C:
 	}
+	kept := e.seize()
+	strand(dumpGoroutines()) // this run's loop, for the attribution of later runs' dumps
+	events, decisions, tasks := e.published()
+	if _, kid := runningTask(kept); kid != NoThread {
+		msg += fmt.Sprintf("; the run was abandoned: the goroutine of T%d stays stuck there and cannot be reclaimed "+
+			"(nor can the engine goroutine that resumed it, which Go keeps parked on its coroutine); "+
+			"the run's other threads were stopped", kid)
+	} else {
+		msg += "; the run was abandoned: the run's goroutine stays stuck and cannot be reclaimed; " +
+			"the run's threads were stopped"
+	}
+	r := abandonedResult(events, decisions, tasks, e.pubOps.Load(), id, msg)
 	e.broken = "an earlier run escaped the simulation and is still stuck: " + msg
-	return &Failure{Kind: Escape, Step: e.progress.Load(), Thread: id, Message: msg}
+	e.release(tasks, kept)
+	return r
+}
+
+// seize takes an abandoned run over: it marks the running word, which the
+// run side replaces (Swap) at every switch, so that from then on the run
+// side switches into no task but the one the word named, and returns the
+// word it marked. Everything the run side did before it published that
+// word happened before seize returns.
+func (e *Engine) seize() uint64 {
+	for {
+		v := e.running.Load()
+		if e.running.CompareAndSwap(v, v|seizedBit) {
+			return v
+		}
+	}
+}
+
+// The published counts: bit 63 says that there are some, bits 31-61 hold
+// the number of decisions and bits 0-30 the number of final events. A run
+// with more than maxPublished of either publishes no further.
+const (
+	publishedBit = 1 << 63
+	countBits    = 31
+	maxPublished = 1<<countBits - 1
+)
+
+// publish makes the run's progress up to this scheduling point visible to
+// the watchdog: every event logged so far is final (the task that logged
+// the last step has reached a scheduling point, so no SetResult can change
+// it), and so is every decision. It costs a step one atomic store: the
+// counts go in one word, and the slices' backing arrays are republished
+// only when they grow. (The step and virtual time need no word of their
+// own: the step being published is one past the last final event's, and
+// the clock stands at that event's time, since only a step increments the
+// one and only a logged clock event moves the other.)
+func (e *Engine) publish() {
+	e.sealed = len(e.events)
+	e.snapshot()
+}
+
+// snapshot publishes e.sealed events and every decision so far.
+func (e *Engine) snapshot() {
+	n, d := e.sealed, len(e.decisions)
+	if cap(e.events) != e.pubEventsCap || cap(e.decisions) != e.pubDecisionsCap || n|d > maxPublished {
+		e.snapshotSlow()
+		return
+	}
+	e.pub.Store(publishedBit | uint64(d)<<countBits | uint64(n))
+}
+
+// snapshotSlow is snapshot after an append moved the events' or the
+// decisions' backing array (which it republishes), or once the counts no
+// longer fit (it then publishes nothing).
+func (e *Engine) snapshotSlow() {
+	if cap(e.events) != e.pubEventsCap || cap(e.decisions) != e.pubDecisionsCap {
+		e.pubEventsCap, e.pubDecisionsCap = cap(e.events), cap(e.decisions)
+		evs, ds := e.events, e.decisions
+		e.pubEvents.Store(&evs)
+		e.pubDecisions.Store(&ds)
+	}
+	if n, d := e.sealed, len(e.decisions); n|d <= maxPublished {
+		e.pub.Store(publishedBit | uint64(d)<<countBits | uint64(n))
+	}
+}
+
+// published returns what a seized run last published, read on the
+// watchdog's goroutine: its final events, its decisions and its tasks (one
+// more than the spawns among those events; the main task is spawned
+// without one). The counts were published after the elements they cover
+// were written, and the run side writes only past them (a SetResult
+// reaches the stuck step's own event, which no count covers), so the
+// slices may be read, but not written: copy them.
+func (e *Engine) published() (events []Event, decisions []Decision, tasks []*Task) {
+	v := e.pub.Load()
+	if v&publishedBit == 0 {
+		return nil, nil, nil
+	}
+	n, d := int(v&maxPublished), int(v>>countBits&maxPublished)
+	if p := e.pubEvents.Load(); p != nil {
+		events = (*p)[:n:n]
+	}
+	if p := e.pubDecisions.Load(); p != nil {
+		decisions = (*p)[:d:d]
+	}
+	spawned := 1
+	for _, ev := range events {
+		if ev.Kind == EvSpawn {
+			spawned++
+		}
+	}
+	if p := e.pubTasks.Load(); p != nil {
+		tasks = (*p)[:spawned:spawned]
+	}
+	return events, decisions, tasks
+}
+
+// abandonedResult builds the Result of an abandoned run from what it
+// published (see published): the step it was stuck in is one past that of
+// its last final event, and its clock stood at that event's time.
+func abandonedResult(events []Event, decisions []Decision, tasks []*Task, ops *[]string, id ThreadID, msg string) *Result {
+	step, now := int64(0), int64(0)
+	if tasks != nil {
+		step = 1 // the run had published its first step
+	}
+	if n := len(events); n > 0 {
+		step, now = events[n-1].Step+1, events[n-1].Time
+	}
+	r := &Result{Steps: step, Time: now, Abandoned: true,
+		Events: slices.Clone(events), Decisions: slices.Clone(decisions),
+		Failure: &Failure{Kind: Escape, Step: step, Time: now, Thread: id, Message: msg}}
+	if ops != nil {
+		r.Ops = slices.Clone(*ops)
+	}
+	for _, t := range tasks {
+		r.Names = append(r.Names, *t.pubName.Load())
+	}
+	return r
+}
+
+// release stops, on a goroutine of its own (a task's deferred code may
+// block too), every task of a seized run but the one the run side kept
+// (see claim), so that an abandoned run leaves no more goroutines behind
+// than Go cannot stop. The run side publishes a task before it starts its
+// coroutine, so the published tasks include every task that has one.
+func (e *Engine) release(tasks []*Task, kept uint64) {
+	var stop []*Task
+	for _, t := range tasks {
+		if !keeps(kept, t) && t.stop != nil {
+			stop = append(stop, t)
+		}
+	}
+	if len(stop) == 0 {
+		return
+	}
+	go func() {
+		for _, t := range stop {
+			t.stopping = true
+			t.stop()
+		}
+	}()
 }
 
 // runLoop is the body of the run goroutine: the scheduling loop, then the
@@ -307,9 +550,14 @@ func (e *Engine) curID() ThreadID {
 // running after a run.
 func (e *Engine) stopAll() {
 	for _, t := range e.tasks {
-		if t.stop != nil && t.state != taskExited {
+		if t.state == taskExited {
+			continue
+		}
+		if t.stop != nil {
+			if !e.claim(t) {
+				continue // the watchdog seized the run and stops t itself
+			}
 			t.stopping = true
-			e.setRunning(t)
 			t.stop()
 			e.setRunning(nil)
 		}
@@ -319,6 +567,9 @@ func (e *Engine) stopAll() {
 
 func (e *Engine) loop() {
 	for e.failure == nil && !e.hasStratPanic && !e.abandoned.Load() {
+		if e.cfg.Expect != nil && !e.compare() {
+			return
+		}
 		t := e.handoff
 		e.handoff = nil
 		if t == nil {
@@ -354,7 +605,7 @@ func (e *Engine) choose(n int) *Task {
 		}
 		i, err := e.strat.NextThread(e.enabled, cur, e.step+1)
 		if err != nil {
-			e.fail(Diverged, NoThread, err.Error())
+			e.failErr(Diverged, NoThread, err)
 			return nil
 		}
 		if i < 0 || i >= n {
@@ -393,11 +644,15 @@ func (e *Engine) runOn(t *Task) (goOn bool) {
 			goOn = false
 		}
 	}()
+	if e.cfg.Expect != nil && !e.compare() {
+		return false
+	}
 	next := e.choose(e.collectEnabled())
 	if next != t {
 		e.handoff = next
 		return false
 	}
+	e.publish()
 	t.lastEvent = len(e.events)
 	e.events = append(e.events, Event{Kind: EvStep, Thread: t.id, Step: e.step, Time: e.now, Op: t.op, Args: t.args})
 	t.steps++
@@ -440,6 +695,10 @@ func (e *Engine) advanceClock() bool {
 
 // resume runs t from its scheduling point to its next one.
 func (e *Engine) resume(t *Task) {
+	if !e.claim(t) {
+		return // the watchdog seized the run: t is its to stop
+	}
+	e.publish()
 	kind := EvStep
 	if t.state == taskBlocked {
 		kind = EvWake
@@ -457,10 +716,9 @@ func (e *Engine) resume(t *Task) {
 	if t.next == nil {
 		t.start()
 	}
+	// running (set by claim) is left set after the task parks: storing it
+	// costs more than a switch, and enter only needs it while a task runs.
 	for {
-		// running is left set after the task parks: storing it costs more
-		// than a switch, and enter only needs it while a task runs.
-		e.setRunning(t)
 		_, more := t.next()
 		if !more {
 			e.setRunning(nil)
@@ -471,13 +729,13 @@ func (e *Engine) resume(t *Task) {
 			e.fail(Escape, info.thread, info.msg)
 			return
 		}
-		if t.req != reqChoice {
+		if t.req != reqChoice || e.abandoned.Load() {
 			return
 		}
 		// A data decision: answer it and let t go on within the same step.
 		v, err := e.strat.NextValue(t.id, t.choiceN, e.step)
 		if err != nil {
-			e.fail(Diverged, t.id, err.Error())
+			e.failErr(Diverged, t.id, err)
 			return
 		}
 		if v < 0 || v >= t.choiceN {
@@ -486,8 +744,12 @@ func (e *Engine) resume(t *Task) {
 		}
 		t.choice = v
 		e.decisions = append(e.decisions, Decision{Kind: DecValue, Step: e.step, Value: int64(v), N: t.choiceN})
+		e.snapshot() // the decision; the step's own events are not final yet
 		e.events = append(e.events, Event{Kind: EvChoice, Thread: t.id, Step: e.step, Time: e.now,
 			Op: t.choiceOp, Args: [3]int64{int64(t.choiceN)}, Result: int64(v)})
+		if !e.claim(t) {
+			return
+		}
 	}
 }
 
@@ -514,6 +776,47 @@ func (e *Engine) exited(t *Task) {
 func (e *Engine) fail(kind FailureKind, id ThreadID, msg string) *Failure {
 	e.failure = &Failure{Kind: kind, Step: e.step, Time: e.now, Thread: id, Message: msg, Threads: e.reports()}
 	return e.failure
+}
+
+// failErr fails the run with err as the failure's message and error.
+func (e *Engine) failErr(kind FailureKind, id ThreadID, err error) {
+	e.fail(kind, id, err.Error()).Err = err
+}
+
+// diverged fails the run as a divergence from cfg.Expect.
+func (e *Engine) diverged(err error) {
+	e.failErr(Diverged, NoThread, err)
+}
+
+// compare checks the events that have become final since the last call
+// against cfg.Expect, and fails the run at the first that differs or that
+// Expect does not have. It reports whether the run may go on.
+func (e *Engine) compare() bool {
+	for ; e.checked < len(e.events); e.checked++ {
+		i, ev := e.checked, e.events[e.checked]
+		if i >= len(e.cfg.Expect) {
+			e.diverged(fmt.Errorf("scheduler: %w at tick %d (step %d): the expected log has %d events, but the run goes on with %s",
+				ErrDiverged, i, ev.Step, len(e.cfg.Expect), describeEvent(ev, e.ops[ev.Op])))
+			return false
+		}
+		want := e.cfg.Expect[i]
+		got, wantOp := ev, e.expectedOp(want)
+		got.Op, want.Op = 0, 0
+		if got != want || e.ops[ev.Op] != wantOp {
+			e.diverged(fmt.Errorf("scheduler: %w at tick %d (step %d): expected %s, the run logged %s",
+				ErrDiverged, i, ev.Step, describeEvent(e.cfg.Expect[i], wantOp), describeEvent(ev, e.ops[ev.Op])))
+			return false
+		}
+	}
+	return true
+}
+
+// expectedOp returns the name of an expected event's operation.
+func (e *Engine) expectedOp(ev Event) string {
+	if int(ev.Op) < len(e.cfg.ExpectOps) {
+		return e.cfg.ExpectOps[ev.Op]
+	}
+	return ""
 }
 
 // failStepBound reports a run over the step bound, naming the task that took
@@ -591,7 +894,14 @@ func describeWaiter(w Waiter) (s string) {
 // spawn creates a task; parent is NoThread for the main task.
 func (e *Engine) spawn(parent ThreadID, name string, body func(*Task)) *Task {
 	t := &Task{e: e, id: ThreadID(len(e.tasks)), name: name, body: body, op: e.Intern("start"), deadline: -1, abort: e.abort}
+	published := name
+	t.pubName.Store(&published)
 	e.tasks = append(e.tasks, t)
+	if c := cap(e.tasks); c != e.pubTasksCap {
+		e.pubTasksCap = c
+		ts := e.tasks
+		e.pubTasks.Store(&ts)
+	}
 	e.live = append(e.live, t)
 	if parent != NoThread {
 		e.events = append(e.events, Event{Kind: EvSpawn, Thread: parent, Step: e.step, Time: e.now,

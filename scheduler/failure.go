@@ -91,7 +91,15 @@ type Failure struct {
 	Stack string
 	// Threads describes every task of the run at the moment of failure.
 	Threads []ThreadReport
+	// Err is the error behind the failure, when there is one: for a
+	// [Diverged] run, the strategy's error or the divergence from
+	// [Config.Expect], which wrap [ErrDiverged]. [Failure.Unwrap] returns
+	// it, so errors.Is(f, ErrDiverged) tells a replay that diverged.
+	Err error
 }
+
+// Unwrap returns f.Err.
+func (f *Failure) Unwrap() error { return f.Err }
 
 // Error renders the failure with one line per task.
 func (f *Failure) Error() string {

@@ -77,6 +77,16 @@ type Event struct {
 	Result int64
 }
 
+// describeEvent renders ev, whose operation is named op, for messages:
+// "step AtomicLoad(3, 0, 0) by T2 = 1", or "exit by T2" without an
+// operation.
+func describeEvent(ev Event, op string) string {
+	if op == "" {
+		return fmt.Sprintf("%s by T%d", ev.Kind, ev.Thread)
+	}
+	return fmt.Sprintf("%s %s(%d, %d, %d) by T%d = %d", ev.Kind, op, ev.Args[0], ev.Args[1], ev.Args[2], ev.Thread, ev.Result)
+}
+
 // DecisionKind tells what a [Decision] chose.
 type DecisionKind uint8
 

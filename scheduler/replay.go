@@ -50,13 +50,13 @@ func NewLenientReplay(decisions []Decision) *Replay {
 
 func (r *Replay) take(kind DecisionKind, step int64) (Decision, error) {
 	if r.pos >= len(r.decisions) {
-		return Decision{}, r.diverged(fmt.Errorf("%w at step %d: the run needs a %s decision but the recording has only %d",
+		return Decision{}, r.diverged(fmt.Errorf("scheduler: %w at step %d: the run needs a %s decision but the recording has only %d",
 			ErrDiverged, step, kind, len(r.decisions)))
 	}
 	d := r.decisions[r.pos]
 	r.pos++
 	if d.Kind != kind || d.Step != step {
-		return d, r.diverged(fmt.Errorf("%w at step %d: the run needs a %s decision here but decision %d of the recording is a %s decision at step %d",
+		return d, r.diverged(fmt.Errorf("scheduler: %w at step %d: the run needs a %s decision here but decision %d of the recording is a %s decision at step %d",
 			ErrDiverged, step, kind, r.pos-1, d.Kind, d.Step))
 	}
 	return d, nil
@@ -76,7 +76,7 @@ func (r *Replay) NextThread(enabled []ThreadID, current int, step int64) (int, e
 			return i, nil
 		}
 	}
-	return 0, r.diverged(fmt.Errorf("%w at step %d: the recording runs T%d but the enabled threads are %v",
+	return 0, r.diverged(fmt.Errorf("scheduler: %w at step %d: the recording runs T%d but the enabled threads are %v",
 		ErrDiverged, step, d.Value, enabled))
 }
 
@@ -119,7 +119,7 @@ func (r *Replay) NextValue(thread ThreadID, n int, step int64) (int, error) {
 		return 0, err
 	}
 	if d.Value < 0 || d.Value >= int64(n) {
-		return 0, r.diverged(fmt.Errorf("%w at step %d: the recording chooses value %d but T%d's decision has %d outcomes",
+		return 0, r.diverged(fmt.Errorf("scheduler: %w at step %d: the recording chooses value %d but T%d's decision has %d outcomes",
 			ErrDiverged, step, d.Value, thread, n))
 	}
 	return int(d.Value), nil
@@ -131,6 +131,6 @@ func (r *Replay) Finish(steps int64) error {
 	if r.lenient || r.pos == len(r.decisions) {
 		return nil
 	}
-	return r.diverged(fmt.Errorf("%w: the run ended at step %d with %d of %d recorded decisions unused",
+	return r.diverged(fmt.Errorf("scheduler: %w: the run ended at step %d with %d of %d recorded decisions unused",
 		ErrDiverged, steps, len(r.decisions)-r.pos, len(r.decisions)))
 }

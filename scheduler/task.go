@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/clussim/clussim/scheduler/internal/goid"
 )
@@ -42,7 +43,10 @@ type Task struct {
 	e    *Engine
 	id   ThreadID
 	name string
-	body func(*Task)
+	// pubName is name as the watchdog may read it (see
+	// Engine.abandonedResult).
+	pubName atomic.Pointer[string]
+	body    func(*Task)
 
 	next  func() (struct{}, bool)
 	stop  func()
@@ -92,6 +96,8 @@ func (t *Task) Name() string { return t.name }
 func (t *Task) SetName(name string) {
 	t.enter(0)
 	t.name = name
+	published := name
+	t.pubName.Store(&published)
 }
 
 // Now returns the virtual clock in milliseconds.

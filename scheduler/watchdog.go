@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -168,9 +169,9 @@ type stall struct {
 // watch waits for the run loop, turning a run that stops making progress in
 // real time into an Escape failure (see [Config.Watchdog] for the rule). It
 // returns nil when the loop finished (whatever its outcome, which is then in
-// e.failure), or the failure to report for a loop that is stuck and has been
+// e.failure), or the Result to report for a loop that is stuck and has been
 // abandoned.
-func (e *Engine) watch(done chan struct{}) *Failure {
+func (e *Engine) watch(done chan struct{}) *Result {
 	period := e.cfg.Watchdog / watchdogTicks
 	ticks, ticker := e.probe.ticker(period)
 	if ticker != nil {
@@ -205,7 +206,7 @@ func (e *Engine) watch(done chan struct{}) *Failure {
 		ev := evidence{stale: st.stale, cpu: e.probe.cpu() - st.cpu0}
 		state, isTask := "", false
 		if e.probe.dump != nil {
-			state, isTask = runState(e.probe.dump())
+			state, isTask = runState(e.probe.dump(), isStranded)
 		}
 		if isTask && isRealWait(state) {
 			ev.blocked = state
@@ -276,15 +277,16 @@ func isRealWait(state string) bool {
 // watchdog runs on the goroutine that called Run, which created the run's
 // loop goroutine, which created every task goroutine. Other engines (tests
 // running in parallel) and goroutines abandoned by earlier escapes hang off
-// other goroutines, except for the run loops of earlier runs, of other
-// engines, that this goroutine started and that are stuck: with more than
-// one candidate loop, runState gives up rather than guess.
-func runState(dump []byte) (state string, task bool) {
+// other goroutines, except for the run loops of earlier runs, of any
+// engine, that this goroutine started and that are stuck. Those the engine
+// recorded when it abandoned their runs (see strand) are skipped (when
+// skip says so); with more than one candidate loop left, runState gives
+// up rather than guess.
+func runState(dump []byte, skip func(goroutine string) bool) (state string, task bool) {
 	if len(dump) == 0 {
 		return "", false
 	}
-	pkg := reflect.TypeFor[Engine]().PkgPath()
-	runFunc, taskFunc := pkg+".(*Engine).Run", pkg+".(*Task).start.func"
+	runFunc, taskFunc := runFunc(), taskFunc()
 	blocks := bytes.Split(dump, []byte("\n\n"))
 	watcher, _, ok := goroutineHeader(blocks[0])
 	if !ok {
@@ -293,7 +295,11 @@ func runState(dump []byte) (state string, task bool) {
 	loop, loopState, loops := "", "", 0
 	for _, b := range blocks[1:] {
 		if fn, parent, ok := createdBy(b); ok && fn == runFunc && parent == watcher {
-			loop, loopState, _ = goroutineHeader(b)
+			id, st, _ := goroutineHeader(b)
+			if skip != nil && skip(id) {
+				continue
+			}
+			loop, loopState = id, st
 			loops++
 		}
 	}
@@ -309,6 +315,52 @@ func runState(dump []byte) (state string, task bool) {
 		}
 	}
 	return loopState, false
+}
+
+// runFunc and taskFunc are how goroutine dumps name Engine.Run, which
+// starts a run's loop, and the coroutine body of a task.
+func runFunc() string  { return reflect.TypeFor[Engine]().PkgPath() + ".(*Engine).Run" }
+func taskFunc() string { return reflect.TypeFor[Engine]().PkgPath() + ".(*Task).start.func" }
+
+// stranded holds, for the whole process, the goroutine numbers (as dumps
+// print them) of the run loops that abandoned runs left behind. Such a
+// loop stays parked on its stuck task's coroutine, created by the
+// goroutine that called Run, which may run again: without this record, its
+// later runs' dumps would be ambiguous (see runState), and their escapes
+// reported only at the hard cap. Goroutine numbers are never reused.
+var stranded = struct {
+	sync.Mutex
+	loops map[string]bool
+}{loops: map[string]bool{}}
+
+// strand records the run loops that the dump's first goroutine (the
+// watchdog giving up on a run, which calls it with a fresh dump) started
+// and that are still there: each belongs to a run it abandoned, this one
+// included, since a goroutine runs one engine at a time and a finished
+// run's loop is gone.
+func strand(dump []byte) {
+	blocks := bytes.Split(dump, []byte("\n\n"))
+	watcher, _, ok := goroutineHeader(blocks[0])
+	if !ok {
+		return
+	}
+	runFunc := runFunc()
+	stranded.Lock()
+	defer stranded.Unlock()
+	for _, b := range blocks[1:] {
+		if fn, parent, ok := createdBy(b); ok && fn == runFunc && parent == watcher {
+			if id, _, ok := goroutineHeader(b); ok {
+				stranded.loops[id] = true
+			}
+		}
+	}
+}
+
+// isStranded reports whether goroutine is a run loop that strand recorded.
+func isStranded(goroutine string) bool {
+	stranded.Lock()
+	defer stranded.Unlock()
+	return stranded.loops[goroutine]
 }
 
 // goroutineHeader parses the first line of a goroutine's block in a stack

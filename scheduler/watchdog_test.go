@@ -181,13 +181,18 @@ func TestRunState(t *testing.T) {
 			[5]string{"6", "chan receive", "5", pull, task},
 			[5]string{"8", "coroutine", "7", run, ""},
 			[5]string{"9", "running", "8", pull, task}), "", false},
+		{"an earlier stuck loop of this goroutine, recorded", synthDump(watcher,
+			[5]string{"4", "coroutine", "7", run, ""},
+			[5]string{"6", "chan receive", "4", pull, task},
+			[5]string{"8", "coroutine", "7", run, ""},
+			[5]string{"9", "running", "8", pull, task}), "running", true},
 		{"no loop", synthDump(watcher), "", false},
 		{"empty", nil, "", false},
 		{"not a dump", []byte("hello\n\nworld"), "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, isTask := runState(tc.dump)
+			got, isTask := runState(tc.dump, func(id string) bool { return id == "4" })
 			if got != tc.want || isTask != tc.wantTask {
 				t.Fatalf("runState = %q, %v; want %q, %v\n%s", got, isTask, tc.want, tc.wantTask, tc.dump)
 			}
@@ -388,8 +393,10 @@ func TestWatchdogRetractsFinishedRun(t *testing.T) {
 
 // TestWatchdogAttribution: with real goroutine dumps, a stuck run of another
 // engine, started from another goroutine, does not confuse the watchdog;
-// one started earlier from the goroutine that calls Run makes the dump
-// ambiguous, and the watchdog falls back on the hard cap.
+// nor does one started earlier from the goroutine that calls Run, whose
+// loop the engine recorded when it abandoned that run. (An unrecorded one
+// makes the dump ambiguous, and the watchdog falls back on the hard cap:
+// see TestRunState.)
 func TestWatchdogAttribution(t *testing.T) {
 	const w = time.Second
 	stuckRun := func() {
@@ -406,7 +413,7 @@ func TestWatchdogAttribution(t *testing.T) {
 		msg    string
 	}{
 		{"stuck run of another goroutine", nil, watchdogTicks + 2, "T0 is blocked in chan receive"},
-		{"stuck run of the same goroutine", stuckRun, hardCapFactor*watchdogTicks + 1, "made no scheduling step for 10s"},
+		{"stuck run of the same goroutine", stuckRun, watchdogTicks + 2, "T0 is blocked in chan receive"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,6 +35,14 @@ func NewSimulator(cfg Config) *Simulator {
 // Run executes main as the first simulated thread under strategy s and
 // returns what happened. The result's log slices belong to the simulator
 // until its next Run.
+//
+// When the engine abandoned the run (r.Abandoned: simulated code stayed
+// stuck outside the simulation, see [scheduler.Result.Abandoned]), the
+// kernel still belongs to the stuck goroutine, which may wake up and go on
+// using it: the result then carries the engine's result alone, with no
+// faults, races, handles, threads or cell names, and nothing of the
+// kernel, the harness or the implementation may be read. The simulator
+// cannot run again (its engine refuses); make a new one.
 func (s *Simulator) Run(strategy scheduler.Strategy, main func(t *Thread)) *Result {
 	k := &Kernel{cfg: s.cfg, ops: s.ops, eng: s.eng}
 	r := s.eng.Run(strategy, func(task *scheduler.Task) {
@@ -43,6 +51,9 @@ func (s *Simulator) Run(strategy scheduler.Strategy, main func(t *Thread)) *Resu
 		main(t)
 		t.exit(0)
 	})
+	if r.Abandoned {
+		return &Result{Result: r}
+	}
 	k.finished = true
 	return k.result(r)
 }
@@ -203,7 +214,9 @@ type ThreadInfo struct {
 	ExitCode uint32
 }
 
-// Result is what a simulated run did.
+// Result is what a simulated run did. For a run the engine abandoned
+// (Abandoned, promoted from the scheduler's result) only the scheduler's
+// result is set; see [Simulator.Run].
 type Result struct {
 	*scheduler.Result
 	// Faults lists the kernel faults of the run, in order.

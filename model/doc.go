@@ -143,9 +143,12 @@
 // call that sees the thread end, the first Terminate or a TerminateEx or
 // WorkersTerminate that returns ERROR_SUCCESS for it, closes the handle and
 // sets hThread to NULL, unless the implementation already did so when the
-// routine returned. No call waits on a handle after it has been closed, and
-// no handle is closed while some thread is blocked waiting on it; a waiter
-// that does not own the handle waits on a duplicate of its own.
+// routine returned: when such a call returns, every struct it names has
+// hThread NULL (a handle left behind would be closed again, or a stale
+// clean-up would clear the next incarnation's). No call waits on a handle
+// after it has been closed, and no handle is closed while some thread is
+// blocked waiting on it; a waiter that does not own the handle waits on a
+// duplicate of its own.
 //
 // P3 (safe; extends https://learn.microsoft.com/en-us/windows/win32/api/resapi/nf-resapi-clusworkerterminateex).
 // ClusWorkerTerminateEx on a struct whose hThread is NULL (never created, or
@@ -230,6 +233,19 @@
 //   - TerminateEx(INFINITE, WaitOnly TRUE) is used only on a worker that ends
 //     by itself or that some other thread signals; otherwise the join would
 //     wait forever, by the caller's own fault.
+//   - The array passed to ClusWorkersTerminate names each struct at most
+//     once. The page of ClusWorkersTerminate is silent; this project makes
+//     it a precondition because the function is documented as waiting on
+//     the workers' threads under one timeout, and WaitForMultipleObjects,
+//     the documented way to do that, refuses an array that "contain[s]
+//     multiple copies of the same handle"
+//     (https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitformultipleobjects).
+//     A caller that names a struct twice is outside the contract, so the
+//     rules define no result for it and the scenarios never do it (an
+//     implementation may treat the repeat as one struct, as the reference
+//     does, or fail the call).
+//   - ClusWorkerCheckTerminate is called by a worker on its own struct
+//     (rule P8).
 //
 // # Simulator rules
 //

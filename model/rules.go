@@ -143,7 +143,7 @@ func Rules() []Rule {
 		{ID: P1, Tier: Safe, Title: "A worker terminating itself does not deadlock", Source: pageTerminate, InModel: true,
 			Text: "ClusWorkerTerminate called by the worker's own thread sets the flag and returns without waiting. TerminateEx and WorkersTerminate called by a worker on itself set the flag (unless WaitOnly) and return ERROR_POSSIBLE_DEADLOCK at once."},
 		{ID: P2, Tier: Safe, Title: "The thread handle is closed exactly once", Source: pageStruct,
-			Text: "hThread is closed once over the worker's life, by the call that sees the thread end (or by the implementation when the routine returns); no call waits on a closed handle, and none is closed while a thread waits on it."},
+			Text: "hThread is closed once over the worker's life, by the call that sees the thread end (or by the implementation when the routine returns), and is NULL when that call returns; no call waits on a closed handle, and none is closed while a thread waits on it."},
 		{ID: P3, Tier: Safe, Title: "TerminateEx results are honest and bounded by the timeout", Source: pageTerminateEx, InModel: true,
 			Text: "TerminateEx on a NULL hThread returns ERROR_SUCCESS at once. ERROR_SUCCESS means the thread had ended; WAIT_TIMEOUT means it was still running when the timeout had passed on the virtual clock. Neither function returns later than its timeout on that clock."},
 		{ID: P4, Tier: Safe, Title: "Concurrent TerminateEx callers each wait their own timeout", Source: pageTerminateEx,

@@ -149,6 +149,22 @@ func (a *analysis) flagAt(w int, tick int64) bool {
 	return v
 }
 
+// raisedBy returns the write by which call c turned w's flag from FALSE to
+// TRUE, and false when c made no such write (the flag was already TRUE at
+// each of its writes, or it wrote none).
+func (a *analysis) raisedBy(w int, c *sim.Call) (flagWrite, bool) {
+	to := c.ReturnTick
+	if !c.Returned {
+		to = int64(len(a.events))
+	}
+	for _, f := range a.writesBy(w, c.Thread, c.CallTick, to) {
+		if f.value && !a.flagAt(w, f.tick) {
+			return f, true
+		}
+	}
+	return flagWrite{}, false
+}
+
 // writesBy returns the writes of w's flag by thread within (from, to).
 func (a *analysis) writesBy(w int, th scheduler.ThreadID, from, to int64) []flagWrite {
 	var out []flagWrite

@@ -79,11 +79,11 @@ func (a *analysis) diagnoseTerminate() []Violation {
 			continue
 		}
 		inc := a.incarnationAt(c.Worker, c.CallTick)
-		if inc == nil || a.flagAt(c.Worker, c.CallTick) {
+		if inc == nil {
 			continue
 		}
-		ws := a.writesBy(c.Worker, c.Thread, c.CallTick, c.ReturnTick)
-		if len(ws) == 0 || !ws[0].value || (inc.exit >= 0 && inc.exit < c.ReturnTick) {
+		raised, first := a.raisedBy(c.Worker, c)
+		if !first || (inc.exit >= 0 && inc.exit < c.ReturnTick) {
 			continue
 		}
 		when := "never exited"
@@ -92,7 +92,7 @@ func (a *analysis) diagnoseTerminate() []Violation {
 		}
 		vs = append(vs, newViolation(model.D5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
 			"%s set the flag first (step %d) and so must wait for the thread to exit, but it returned at step %d while the routine (T%d) was still running; the routine %s",
-			describe(c), ws[0].step, c.ReturnStep, inc.thread, when))
+			describe(c), raised.step, c.ReturnStep, inc.thread, when))
 	}
 	return vs
 }

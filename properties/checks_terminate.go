@@ -7,6 +7,7 @@ import (
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
+	"slices"
 )
 
 // checkSignalOrder: TerminateEx signals before it waits (D8, current
@@ -122,8 +123,37 @@ func (a *analysis) checkSelfCalls() []Violation {
 				"%s was called by the worker's own thread and took %d steps of its own (the bound is %d); a self-call must return at once",
 				describe(c), n, promptSteps))
 		}
+		if v, ok := a.selfSignalSeen(c); !ok {
+			vs = append(vs, v)
+		}
 	}
 	return vs
+}
+
+// selfSignalSeen judges what a signalling self-call leaves behind: once it
+// returned, the worker's next CheckTerminate on its own struct must return
+// TRUE (P1: a self-call sets the flag). It reports false, with the
+// violation, when that CheckTerminate returned FALSE.
+func (a *analysis) selfSignalSeen(c *sim.Call) (Violation, bool) {
+	if c.Kind != sim.CallTerminate && c.WaitOnly {
+		return Violation{}, true
+	}
+	for _, chk := range a.callsOf(sim.CallCheckTerminate) {
+		if chk.Thread != c.Thread || chk.CallTick < c.ReturnTick || !chk.Returned {
+			continue
+		}
+		if c.Kind == sim.CallWorkersTerminate && !slices.Contains(c.Workers, chk.Worker) ||
+			c.Kind != sim.CallWorkersTerminate && chk.Worker != c.Worker {
+			continue
+		}
+		if chk.Result != 0 {
+			return Violation{}, true
+		}
+		return newViolation(model.P1, chk.ReturnTick, chk.ReturnStep, []scheduler.ThreadID{c.Thread},
+			"%s was called by the worker's own thread and returned at step %d, yet the worker's next %s returned FALSE: a self-call must set the flag",
+			describe(c), c.ReturnStep, describe(chk)), false
+	}
+	return Violation{}, true
 }
 
 // checkTimeouts: rule P3, TerminateEx and ClusWorkersTerminate return no

@@ -82,6 +82,10 @@ type Call struct {
 	// HThread is the struct's hThread when the call returned (for
 	// WorkersTerminate: 0), read by the harness without a scheduling point.
 	HThread Handle
+	// HThreads is, for a WorkersTerminate that returned, the hThread of
+	// each entry of Workers when the call returned (0 for a NULL entry),
+	// read the same way; nil for other calls.
+	HThreads []Handle
 	// CallTick and ReturnTick are log positions; ReturnTick is -1 when the
 	// call never returned.
 	CallTick, ReturnTick int64
@@ -149,6 +153,14 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 	c.Result, c.Returned = result, true
 	if c.Worker >= 0 {
 		c.HThread = h.workers[c.Worker].HThread.Peek()
+	}
+	if c.Kind == CallWorkersTerminate {
+		c.HThreads = make([]Handle, len(c.Workers))
+		for j, wi := range c.Workers {
+			if wi >= 0 {
+				c.HThreads[j] = h.workers[wi].HThread.Peek()
+			}
+		}
 	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)

@@ -245,6 +245,9 @@ func (c *checker) calls() error {
 				return bad(at(fmt.Sprintf(".workers[%d]", j)), ": worker w%d does not exist", w)
 			}
 		}
+		if call.HThreads != nil && len(call.HThreads) != len(call.Workers) {
+			return bad(at(".hThreads"), " has %d entries, but workers has %d", len(call.HThreads), len(call.Workers))
+		}
 	}
 	return nil
 }

@@ -198,23 +198,26 @@ type Event struct {
 
 // Call is one entry of the history.
 type Call struct {
-	ID         int    `json:"id"`
-	Kind       string `json:"kind"`
-	Thread     int32  `json:"thread"`
-	Worker     int    `json:"worker"`
-	Workers    []int  `json:"workers,omitempty"`
-	Timeout    uint32 `json:"timeout"`
-	WaitOnly   bool   `json:"waitOnly"`
-	Self       bool   `json:"self"`
-	Result     uint32 `json:"result"`
-	Returned   bool   `json:"returned"`
-	HThread    uint64 `json:"hThread"`
-	CallTick   int64  `json:"callTick"`
-	ReturnTick int64  `json:"returnTick"`
-	CallStep   int64  `json:"callStep"`
-	ReturnStep int64  `json:"returnStep"`
-	CallTime   int64  `json:"callTime"`
-	ReturnTime int64  `json:"returnTime"`
+	ID       int    `json:"id"`
+	Kind     string `json:"kind"`
+	Thread   int32  `json:"thread"`
+	Worker   int    `json:"worker"`
+	Workers  []int  `json:"workers,omitempty"`
+	Timeout  uint32 `json:"timeout"`
+	WaitOnly bool   `json:"waitOnly"`
+	Self     bool   `json:"self"`
+	Result   uint32 `json:"result"`
+	Returned bool   `json:"returned"`
+	HThread  uint64 `json:"hThread"`
+	// HThreads is, for a ClusWorkersTerminate that returned, each entry's
+	// hThread at the return (see sim.Call.HThreads).
+	HThreads   []uint64 `json:"hThreads,omitempty"`
+	CallTick   int64    `json:"callTick"`
+	ReturnTick int64    `json:"returnTick"`
+	CallStep   int64    `json:"callStep"`
+	ReturnStep int64    `json:"returnStep"`
+	CallTime   int64    `json:"callTime"`
+	ReturnTime int64    `json:"returnTime"`
 }
 
 // Verdict is what the checks concluded.
@@ -291,6 +294,9 @@ func FromCalls(cs []sim.Call) []Call {
 			Timeout: c.Timeout, WaitOnly: c.WaitOnly, Self: c.Self, Result: c.Result, Returned: c.Returned,
 			HThread: uint64(c.HThread), CallTick: c.CallTick, ReturnTick: c.ReturnTick, CallStep: c.CallStep,
 			ReturnStep: c.ReturnStep, CallTime: c.CallTime, ReturnTime: c.ReturnTime}
+		for _, h := range c.HThreads {
+			out[i].HThreads = append(out[i].HThreads, uint64(h))
+		}
 	}
 	return out
 }
@@ -304,6 +310,9 @@ func (t *Trace) SimCalls() []sim.Call {
 			Timeout: c.Timeout, WaitOnly: c.WaitOnly, Self: c.Self, Result: c.Result, Returned: c.Returned,
 			HThread: sim.Handle(c.HThread), CallTick: c.CallTick, ReturnTick: c.ReturnTick, CallStep: c.CallStep,
 			ReturnStep: c.ReturnStep, CallTime: c.CallTime, ReturnTime: c.ReturnTime}
+		for _, h := range c.HThreads {
+			out[i].HThreads = append(out[i].HThreads, sim.Handle(h))
+		}
 	}
 	return out
 }
@@ -421,6 +430,7 @@ func (t *Trace) Clone() *Trace {
 	c.Calls = slices.Clone(t.Calls)
 	for i := range c.Calls {
 		c.Calls[i].Workers = slices.Clone(c.Calls[i].Workers)
+		c.Calls[i].HThreads = slices.Clone(c.Calls[i].HThreads)
 	}
 	c.Verdict.Threads = slices.Clone(t.Verdict.Threads)
 	c.Verdict.Violations = slices.Clone(t.Verdict.Violations)

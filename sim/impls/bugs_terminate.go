@@ -123,3 +123,119 @@ func (r bugHandleNotCleared) Terminate(t *sim.Thread, w *sim.ClusWorker) {
 	r.retire(t, ref.h)
 	r.release(t, &ref)
 }
+
+// Tuning numbers of the Terminate bugs.
+const (
+	// giveUpMs is how long bugTerminateGivesUp waits for the thread: a
+	// virtual second, far more than any worker of the other named
+	// scenarios ignores its flag.
+	giveUpMs = 1000
+	// graceMs is how long bugTerminateGrace gives a worker that has seen
+	// its flag to finish.
+	graceMs = 20
+	// ackPollMs is how often bugTerminateGrace looks whether the worker
+	// has seen its flag.
+	ackPollMs = 5
+)
+
+// bugTerminateGivesUp waits for the thread with a long but finite
+// timeout, as if no worker could ignore its flag for a whole second: the
+// first Terminate then returns while the routine still runs (D5).
+type bugTerminateGivesUp struct{ *Reference }
+
+// Terminate is ClusWorkerTerminate with the mistake described at bugTerminateGivesUp.
+func (r bugTerminateGivesUp) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.HThread.AtomicLoad(t) == 0 {
+		return
+	}
+	if !w.Terminate.CompareAndSwap(t, false, true) {
+		return
+	}
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return
+	}
+	if isSelf(t, ref) {
+		r.release(t, &ref)
+		return
+	}
+	r.duplicate(t, &ref)
+	// BUG: "a worker that has not stopped within a second never will".
+	if t.WaitForSingleObject(ref.wait, giveUpMs) == sim.WaitObject0 {
+		r.closeObserved(t, w, ref)
+	}
+	r.release(t, &ref)
+}
+
+// bugTerminateGrace waits until the worker has seen its flag, then gives
+// it a short grace period to finish, as if a routine returned as soon as
+// CheckTerminate said TRUE: when the routine finishes its work first, the
+// first Terminate returns while it still runs (D5).
+type bugTerminateGrace struct {
+	*Reference
+	// seen[w] is set by w's CheckTerminate when it returns TRUE.
+	seen map[*sim.ClusWorker]*sim.Cell[bool]
+}
+
+func newBugTerminateGrace(r *Reference) sim.WorkerAPI {
+	return bugTerminateGrace{Reference: r, seen: map[*sim.ClusWorker]*sim.Cell[bool]{}}
+}
+
+// seenCell returns w's "has seen TRUE" cell.
+func (r bugTerminateGrace) seenCell(w *sim.ClusWorker) *sim.Cell[bool] {
+	c, ok := r.seen[w]
+	if !ok {
+		c = &sim.Cell[bool]{}
+		c.SetName(w.Terminate.Name() + ".seen")
+		r.seen[w] = c
+	}
+	return c
+}
+
+// Create is ClusWorkerCreate, which also forgets that the struct's
+// previous routine saw its flag.
+func (r bugTerminateGrace) Create(t *sim.Thread, w *sim.ClusWorker, start sim.StartRoutine, param any) uint32 {
+	r.seenCell(w).AtomicStore(t, false)
+	return r.Reference.Create(t, w, start, param)
+}
+
+// CheckTerminate is ClusWorkerCheckTerminate, which also notes that the
+// worker has seen TRUE.
+func (r bugTerminateGrace) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
+	v := r.Reference.CheckTerminate(t, w)
+	if v {
+		r.seenCell(w).AtomicStore(t, true)
+	}
+	return v
+}
+
+// Terminate is ClusWorkerTerminate with the mistake described at bugTerminateGrace.
+func (r bugTerminateGrace) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.HThread.AtomicLoad(t) == 0 {
+		return
+	}
+	if !w.Terminate.CompareAndSwap(t, false, true) {
+		return
+	}
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return
+	}
+	if isSelf(t, ref) {
+		r.release(t, &ref)
+		return
+	}
+	r.duplicate(t, &ref)
+	res := sim.WaitTimeout
+	for res == sim.WaitTimeout && !r.seenCell(w).AtomicLoad(t) {
+		res = t.WaitForSingleObject(ref.wait, ackPollMs)
+	}
+	if res == sim.WaitTimeout {
+		// BUG: "it has seen the flag, so it is about to return".
+		res = t.WaitForSingleObject(ref.wait, graceMs)
+	}
+	if res == sim.WaitObject0 {
+		r.closeObserved(t, w, ref)
+	}
+	r.release(t, &ref)
+}

@@ -319,3 +319,79 @@ func (r bugExLeakDuplicate) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeou
 	}
 	return code
 }
+
+// bugExSelfNoSignal returns ERROR_POSSIBLE_DEADLOCK to a worker that calls
+// TerminateEx on itself without raising its flag, so a routine that asks
+// itself to stop and then polls never sees TRUE (P1).
+type bugExSelfNoSignal struct{ *Reference }
+
+// TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExSelfNoSignal.
+func (r bugExSelfNoSignal) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return sim.ErrorSuccess
+	}
+	if isSelf(t, ref) {
+		// BUG: the self-call check comes before the signal.
+		r.release(t, &ref)
+		return sim.ErrorPossibleDeadlock
+	}
+	r.release(t, &ref)
+	return r.Reference.TerminateEx(t, w, timeoutMs, waitOnly)
+}
+
+// bugExReadThenPin reads hThread before it pins it, so a call that arrives
+// just as another caller sees the thread end can duplicate (or wait on) a
+// handle that caller has closed in between (P2).
+type bugExReadThenPin struct{ *Reference }
+
+// TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExReadThenPin.
+func (r bugExReadThenPin) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
+	start := t.Now()
+	// BUG: read, then pin: the pin does not cover the read.
+	h := w.HThread.AtomicLoad(t)
+	if h == 0 {
+		return sim.ErrorSuccess
+	}
+	r.pin(t)
+	ref := threadRef{h: h, pinned: true}
+	if isSelf(t, ref) {
+		if !waitOnly {
+			w.Terminate.AtomicStore(t, true)
+		}
+		r.release(t, &ref)
+		return sim.ErrorPossibleDeadlock
+	}
+	if !waitOnly {
+		w.Terminate.AtomicStore(t, true)
+	}
+	r.duplicate(t, &ref)
+	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
+	return r.finishEx(t, w, &ref, res)
+}
+
+// bugExZeroNoTest treats a zero timeout as "do not wait": it signals and
+// returns WAIT_TIMEOUT without testing the thread, even when the thread
+// has already ended (D8).
+type bugExZeroNoTest struct{ *Reference }
+
+// TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExZeroNoTest.
+func (r bugExZeroNoTest) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
+	if timeoutMs == 0 {
+		ref, ok := r.acquire(t, w)
+		if !ok {
+			return sim.ErrorSuccess
+		}
+		self := isSelf(t, ref)
+		if !waitOnly {
+			w.Terminate.AtomicStore(t, true)
+		}
+		r.release(t, &ref)
+		if self {
+			return sim.ErrorPossibleDeadlock
+		}
+		// BUG: no wait at all, not even a test of the thread.
+		return sim.WaitTimeout
+	}
+	return r.Reference.TerminateEx(t, w, timeoutMs, waitOnly)
+}

@@ -34,6 +34,13 @@ type observations struct {
 	selfEx, selfMulti             uint32
 	selfSawFlag                   bool
 	selfExReturned, selfMultiDone bool
+	// selfExOnly* are what a worker that calls only TerminateEx on itself
+	// got back, and what its next CheckTerminate said.
+	selfExOnlyDone, selfExOnlySawFlag bool
+	selfExOnly                        uint32
+	// afterSuccess is hThread right after each terminate call that
+	// returned ERROR_SUCCESS.
+	afterSuccess []sim.Handle
 }
 
 type failedCreate struct {

@@ -133,6 +133,15 @@ var bugCases = []struct {
 	{"bug-multi-split-signal", progMultiAtomic, checkOneStepSignal},
 	{"bug-multi-null-partial", progNullEmpty, checkNullEntry},
 	{"bug-multi-empty-error", progNullEmpty, checkEmptyArray},
+	{"bug-terminate-gives-up", progStubbornLong, checkFirstTerminateWaits},
+	{"bug-terminate-grace", progStubborn, checkFirstTerminateWaits},
+	{"bug-ex-self-no-signal", progSelfEx, checkSelfExRaises},
+	{"bug-ex-read-then-pin", progExitRace, checkNoFaults},
+	{"bug-ex-zero-no-test", progZeroAfterExit, checkZeroAfterExit},
+	{"bug-multi-double-close", progMultiOverlap, checkDoubleClose},
+	{"bug-multi-signal-in-loop", progMultiAtomic, checkOneStepSignal},
+	{"bug-multi-static-buffer", progMultiOverlap, checkNoFaults},
+	{"bug-done-before-cleanup", progReuseFast, checkClearedOnSuccess},
 }
 
 func TestBugsAreReachable(t *testing.T) {

@@ -554,6 +554,170 @@ var checkExAllSucceed = check{"ex-infinite-succeeds", "D8", func(o *outcome) str
 	return ""
 }}
 
+// progStubbornLong: one Terminate on a worker that takes 1500 ms to exit
+// once it sees the flag, longer than any "surely it has stopped by now".
+var progStubbornLong = program{
+	name: "stubborn-long", workers: 1,
+	body: func(e *env) {
+		e.create(0, poller(e.h, 0, 10, 1500))
+		e.h.Terminate(e.t, 0)
+		e.cleanup()
+	},
+	checks: []check{checkFirstTerminateWaits},
+}
+
+// progSelfEx: the worker calls TerminateEx (not WaitOnly) on itself, and
+// nothing else, then looks at its flag.
+var progSelfEx = program{
+	name: "self-ex", workers: 1,
+	body: func(e *env) {
+		created := e.t.CreateEvent(true, false)
+		done := e.t.CreateEvent(true, false)
+		r := e.create(0, func(t *sim.Thread, _ *sim.ClusWorker, _ any) uint32 {
+			t.WaitForSingleObject(created, sim.Infinite)
+			e.o.selfExOnly = e.h.TerminateEx(t, 0, 50, false)
+			e.o.selfExOnlySawFlag = e.h.CheckTerminate(t, 0)
+			e.o.selfExOnlyDone = true
+			t.SetEvent(done)
+			return 0
+		})
+		e.t.SetEvent(created)
+		if r == sim.ErrorSuccess {
+			e.t.WaitForSingleObject(done, sim.Infinite)
+		}
+		e.cleanup()
+		e.t.CloseHandle(created)
+		e.t.CloseHandle(done)
+	},
+	checks: []check{checkSelfExRaises},
+}
+
+// checkSelfExRaises (P1): a worker's TerminateEx on itself returns
+// ERROR_POSSIBLE_DEADLOCK and raises the flag: its next CheckTerminate
+// says TRUE.
+var checkSelfExRaises = check{"self-ex-raises", "P1", func(o *outcome) string {
+	s := o.obs
+	switch {
+	case !s.selfExOnlyDone:
+		return ""
+	case s.selfExOnly != sim.ErrorPossibleDeadlock:
+		return "the worker's TerminateEx on itself returned " + sim.ErrorName(s.selfExOnly)
+	case !s.selfExOnlySawFlag:
+		return "the worker's TerminateEx on itself returned without raising the flag"
+	}
+	return ""
+}}
+
+// progExitRace: a worker that returns on its own after 10 ms, a WaitOnly
+// join waiting for it from the start, and a second join that arrives just
+// as the thread ends.
+var progExitRace = program{
+	name: "exit-race", workers: 1,
+	body: func(e *env) {
+		e.create(0, func(t *sim.Thread, _ *sim.ClusWorker, _ any) uint32 {
+			t.Sleep(10)
+			return 0
+		})
+		t1 := e.spawn(func(t *sim.Thread) { e.h.TerminateEx(t, 0, sim.Infinite, true) })
+		t2 := e.spawn(func(t *sim.Thread) {
+			t.Sleep(10)
+			e.h.TerminateEx(t, 0, sim.Infinite, false)
+		})
+		e.join(t1, t2)
+		e.cleanup()
+	},
+	checks: []check{checkExAllSucceed},
+}
+
+// progZeroAfterExit: a worker that returns on its own after 5 ms, and a
+// TerminateEx with a zero timeout 50 ms later.
+var progZeroAfterExit = program{
+	name: "zero-after-exit", workers: 1,
+	body: func(e *env) {
+		e.create(0, func(t *sim.Thread, _ *sim.ClusWorker, _ any) uint32 {
+			t.Sleep(5)
+			return 0
+		})
+		e.t.Sleep(50)
+		e.h.TerminateEx(e.t, 0, 0, false)
+		e.cleanup()
+	},
+	checks: []check{checkZeroAfterExit},
+}
+
+// checkZeroAfterExit (D8): a TerminateEx that starts after the routine has
+// returned finds the thread ended, even with a zero timeout: it returns
+// ERROR_SUCCESS.
+var checkZeroAfterExit = check{"zero-after-exit", "D8", func(o *outcome) string {
+	exit := o.exitTick(0, 0)
+	if !o.createsOK() || exit < 0 {
+		return ""
+	}
+	for _, c := range o.callsOf(sim.CallTerminateEx, 0) {
+		if c.Timeout == 0 && c.CallTick > exit && c.Returned && c.Result != sim.ErrorSuccess {
+			return describe(c) + fmt.Sprintf(", but the routine returned at tick %d", exit)
+		}
+	}
+	return ""
+}}
+
+// progMultiOverlap: two ClusWorkersTerminate calls at once over the same
+// two polling workers.
+var progMultiOverlap = program{
+	name: "multi-overlap", workers: 2,
+	body: func(e *env) {
+		e.create(0, poller(e.h, 0, 10, 0))
+		e.create(1, poller(e.h, 1, 10, 0))
+		t1 := e.spawn(func(t *sim.Thread) { e.h.WorkersTerminate(t, []int{0, 1}, sim.Infinite, false) })
+		t2 := e.spawn(func(t *sim.Thread) { e.h.WorkersTerminate(t, []int{1, 0}, sim.Infinite, false) })
+		e.join(t1, t2)
+		e.cleanup()
+	},
+	checks: []check{checkMultiSucceeds},
+}
+
+// checkMultiSucceeds (D9): an INFINITE ClusWorkersTerminate over workers
+// that exit when signalled returns ERROR_SUCCESS.
+var checkMultiSucceeds = check{"multi-infinite-succeeds", "D9", func(o *outcome) string {
+	if !o.createsOK() {
+		return ""
+	}
+	for _, c := range o.callsOf(sim.CallWorkersTerminate, -1) {
+		if c.Returned && c.Result != sim.ErrorSuccess {
+			return describe(c)
+		}
+	}
+	return ""
+}}
+
+// progReuseFast: a TerminateEx that ends the worker, a Create of the same
+// struct at once, and a Terminate of the new incarnation.
+var progReuseFast = program{
+	name: "reuse-fast", workers: 1,
+	body: func(e *env) {
+		for range 2 {
+			e.create(0, poller(e.h, 0, 10, 0))
+			if e.h.TerminateEx(e.t, 0, sim.Infinite, false) == sim.ErrorSuccess {
+				e.o.afterSuccess = append(e.o.afterSuccess, e.h.Worker(0).HThread.Peek())
+			}
+		}
+		e.h.Terminate(e.t, 0)
+		e.cleanup()
+	},
+	checks: []check{checkClearedOnSuccess, checkFirstTerminateWaits},
+}
+
+// checkClearedOnSuccess (P2): a TerminateEx that returned ERROR_SUCCESS
+// leaves hThread NULL.
+var checkClearedOnSuccess = check{"cleared-on-success", "P2", func(o *outcome) string {
+	for i, h := range o.obs.afterSuccess {
+		if h != 0 {
+			return fmt.Sprintf("TerminateEx %d returned ERROR_SUCCESS and left hThread %v", i, h)
+		}
+	}
+	return ""
+}}
+
 // withFaults returns p with fault injection on, under a new name.
 func withFaults(p program) program {
 	p.name += "+faults"
@@ -564,9 +728,11 @@ func withFaults(p program) program {
 // programs is every program the correct implementations must pass.
 func programs() []program {
 	base := []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progFaults,
-		progExTimeouts, progMultiAtomic, progWaitOnly, progNullEmpty, progExRace}
+		progExTimeouts, progMultiAtomic, progWaitOnly, progNullEmpty, progExRace,
+		progStubbornLong, progSelfEx, progExitRace, progZeroAfterExit, progMultiOverlap, progReuseFast}
 	out := append([]program(nil), base...)
-	for _, p := range []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progExRace, progMultiAtomic} {
+	for _, p := range []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progExRace, progMultiAtomic,
+		progExitRace, progMultiOverlap, progReuseFast} {
 		out = append(out, withFaults(p))
 	}
 	return out

@@ -69,8 +69,8 @@ func All() []Entry {
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugPlainFlagLoad{r} })},
 
 		// Terminate.
-		{Name: "bug-early-return", Breaks: []model.RuleID{model.D5},
-			Summary: "the first Terminate sets the flag and returns without waiting for the thread to exit",
+		{Name: "bug-early-return", Breaks: []model.RuleID{model.D5, model.P2},
+			Summary: "the first Terminate sets the flag and returns without waiting for the thread to exit (or closing its handle)",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugEarlyReturn{r} })},
 		{Name: "bug-non-first-waits", Breaks: []model.RuleID{model.P5, model.D6},
 			Summary: "a Terminate that finds the flag already TRUE still waits for the thread",
@@ -84,6 +84,12 @@ func All() []Entry {
 		{Name: "bug-handle-not-cleared", Breaks: []model.RuleID{model.P2},
 			Summary: "Terminate closes the handle but leaves hThread naming it, so a later call uses and closes it again",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugHandleNotCleared{r} })},
+		{Name: "bug-terminate-gives-up", Breaks: []model.RuleID{model.D5},
+			Summary: "the first Terminate waits for the thread for one virtual second at most, then returns",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugTerminateGivesUp{r} })},
+		{Name: "bug-terminate-grace", Breaks: []model.RuleID{model.D5},
+			Summary: "the first Terminate waits until the worker has seen the flag, then only 20 ms more for the thread to end",
+			New:     bug(newBugTerminateGrace)},
 
 		// TerminateEx.
 		{Name: "bug-plain-flag-store", Breaks: []model.RuleID{model.RACE},
@@ -119,6 +125,15 @@ func All() []Entry {
 		{Name: "bug-ex-leak-duplicate", Breaks: []model.RuleID{model.P6},
 			Summary: "TerminateEx never closes the duplicate handle it waited on",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExLeakDuplicate{r} })},
+		{Name: "bug-ex-self-no-signal", Breaks: []model.RuleID{model.P1},
+			Summary: "TerminateEx called by the worker on itself returns ERROR_POSSIBLE_DEADLOCK without raising the flag",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExSelfNoSignal{r} })},
+		{Name: "bug-ex-read-then-pin", Breaks: []model.RuleID{model.P2},
+			Summary: "TerminateEx reads hThread before pinning it, so a handle closed in between is duplicated or waited on",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExReadThenPin{r} })},
+		{Name: "bug-ex-zero-no-test", Breaks: []model.RuleID{model.D8},
+			Summary: "TerminateEx with a zero timeout returns WAIT_TIMEOUT without testing the thread, even when it has ended",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugExZeroNoTest{r} })},
 
 		// WorkersTerminate.
 		{Name: "bug-multi-per-worker-timeout", Breaks: []model.RuleID{model.D9, model.P3},
@@ -136,6 +151,20 @@ func All() []Entry {
 		{Name: "bug-multi-empty-error", Breaks: []model.RuleID{model.P7},
 			Summary: "ClusWorkersTerminate rejects an empty array with ERROR_INVALID_PARAMETER",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiEmptyError{r} })},
+		{Name: "bug-multi-double-close", Breaks: []model.RuleID{model.P2},
+			Summary: "ClusWorkersTerminate closes each ended thread's handle after a load-compare-store of hThread, so two overlapping calls both close it",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiDoubleClose{r} })},
+		{Name: "bug-multi-signal-in-loop", Breaks: []model.RuleID{model.P7},
+			Summary: "ClusWorkersTerminate raises each flag in the loop that duplicates the handles, so the flags go up one at a time",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiSignalInLoop{r} })},
+		{Name: "bug-multi-static-buffer", Breaks: []model.RuleID{model.P2, model.P6, model.PANIC},
+			Summary: "ClusWorkersTerminate keeps its handles in one buffer shared by all calls, like a static array in C",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return bugMultiStaticBuffer{r, &multiRef{}} })},
+
+		// A whole design with one mistake.
+		{Name: "bug-done-before-cleanup", Breaks: []model.RuleID{model.P2, model.D5, model.D8},
+			Summary: "event-based, the worker cleans up after its routine, but it tells waiters it is done before its clean-up, which then clears hThread unchecked",
+			New:     newBugDoneBeforeCleanup},
 	}
 }
 

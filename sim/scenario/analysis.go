@@ -36,6 +36,19 @@ func (s Scenario) targets(t Terminator, wi, ci int) bool {
 	return t.Cycle == ci && len(s.Workers[wi].Cycles) > 0 && slices.Contains(t.Workers, wi)
 }
 
+// checksFlag reports whether a routine with behaviour b ever calls
+// CheckTerminate before it is done with its work (so that Linger can
+// apply).
+func (b Behavior) checksFlag() bool {
+	switch b.Kind {
+	case Poll, Stubborn:
+		return true
+	case SelfTerminate:
+		return b.Every > 0 || b.CheckAfter > 0
+	}
+	return b.Every > 0
+}
+
 // endsOnOwn reports whether a worker with behaviour b returns without being
 // signalled.
 func (b Behavior) endsOnOwn() bool { return b.Kind == Finite || b.Kind == SelfTerminate }

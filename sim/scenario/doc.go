@@ -57,7 +57,11 @@
 //   - A stubborn worker that waits for its release event has at least one
 //     terminator that sets it after a call with a finite timeout.
 //   - Every behaviour exits once its flag is set (after its stubborn
-//     phase), so a correct implementation always finishes the run.
+//     phase, and after the Linger steps of work it finishes first), so a
+//     correct implementation always finishes the run. A routine that never
+//     exits is outside the contract (nothing could ever terminate it);
+//     a long Linger or stubborn phase, which costs no real time, stands
+//     for it.
 //   - CheckTerminate is only called by a worker on its own struct (rule
 //     P8); an array passed to ClusWorkersTerminate names a struct at most
 //     once.
@@ -66,7 +70,14 @@
 //
 // [Generate] draws a small valid scenario from a seed and [Draw] draws the
 // same space with rapid generators, so that rapid can shrink a failing
-// scenario. Both draw freely within [Limits] and then repair the few
+// scenario. Besides free draws within [Limits], a few choices aim at the
+// edges where real bugs live: a terminator that arrives at the instant its
+// target's bounded phase ends (a finite routine returning while another
+// call waits), zero and 1 ms timeouts, routines that keep working for a
+// while after they see TRUE, self-calls followed by polling, and
+// ClusWorkersTerminate arrays of up to four structs; each such choice's
+// simplest value is the plain one, so shrinking removes it when it is not
+// needed. Both draw freely within [Limits] and then repair the few
 // parameters that would break a precondition (a join becomes a timed wait,
 // a cycle gets Reap), so every scenario they return is valid.
 package scenario

@@ -27,6 +27,24 @@ const (
 	// releaseOneIn: one bounded terminator in this many releases its
 	// targets even when no stubborn worker needs it.
 	releaseOneIn = 4
+	// tinyTimeoutOneIn: one finite timeout in this many is 0 or 1 ms, the
+	// boundary where a wait only tests the thread.
+	tinyTimeoutOneIn = 4
+	// lingerOneIn: one routine in this many (of those that check the flag)
+	// keeps working for a few steps after it sees TRUE.
+	lingerOneIn = 4
+	// checkAfterOneIn: one self-terminating routine in this many polls its
+	// flag after its self call.
+	checkAfterOneIn = 2
+	// maxCheckAfter is the most CheckTerminate calls after a self call.
+	maxCheckAfter = 2
+	// longStubbornOneIn: one stubborn worker in this many takes steps of
+	// Limits.LongSleep, so it ignores its flag for seconds.
+	longStubbornOneIn = 4
+	// coincideOneIn: one terminator in this many arrives at the instant
+	// its target's bounded phase ends (a finite routine's return, a
+	// stubborn one's first poll), where a call races the routine's end.
+	coincideOneIn = 3
 )
 
 // Limits bounds the scenarios that [Generate] and [Draw] produce. Values
@@ -52,11 +70,15 @@ type Limits struct {
 	MaxTimeout uint32 `json:"maxTimeout"`
 	// Faults allows scenarios with fault injection on.
 	Faults bool `json:"faults"`
+	// LongSleep is a step length, in virtual ms, that the generator
+	// sometimes gives a stubborn worker so that it ignores its flag for
+	// seconds (virtual time costs nothing); 0 never does.
+	LongSleep uint32 `json:"longSleep,omitempty"`
 }
 
 // Default limits: a few threads, tens to a few hundred steps per run.
 const (
-	defaultMaxWorkers     = 3
+	defaultMaxWorkers     = 4
 	defaultMaxCycles      = 3
 	defaultMaxTerminators = 3
 	defaultMaxSteps       = 6
@@ -64,16 +86,18 @@ const (
 	defaultMaxSleep       = 8
 	defaultMaxDelay       = 20
 	defaultMaxTimeout     = 30
+	defaultLongSleep      = 1500
 )
 
-// DefaultLimits returns limits that keep a run small: at most 3 structs of
+// DefaultLimits returns limits that keep a run small: at most 4 structs of
 // at most 3 cycles, 3 terminators, 6-step behaviours, 8 ms steps, 20 ms
-// delays, 30 ms timeouts, and fault injection allowed.
+// delays, 30 ms timeouts, fault injection allowed, and stubborn workers that
+// sometimes take 1.5 s steps.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxWorkers: defaultMaxWorkers, MaxCycles: defaultMaxCycles, MaxTerminators: defaultMaxTerminators,
 		MaxSteps: defaultMaxSteps, MaxEvery: defaultMaxEvery, MaxSleep: defaultMaxSleep,
-		MaxDelay: defaultMaxDelay, MaxTimeout: defaultMaxTimeout, Faults: true,
+		MaxDelay: defaultMaxDelay, MaxTimeout: defaultMaxTimeout, Faults: true, LongSleep: defaultLongSleep,
 	}
 }
 
@@ -86,6 +110,7 @@ func (l Limits) normalized() Limits {
 	l.MaxSleep = min(max(l.MaxSleep, 1), sim.Infinite-1)
 	l.MaxDelay = min(l.MaxDelay, sim.Infinite-1)
 	l.MaxTimeout = min(l.MaxTimeout, sim.Infinite-2)
+	l.LongSleep = min(l.LongSleep, sim.Infinite-1)
 	return l
 }
 
@@ -153,11 +178,15 @@ func (g gen) oneIn(label string, n int) bool { return g.src.intn(label, n) == n-
 
 func (g gen) upTo(label string, n uint32) uint32 { return uint32(g.src.intn(label, int(n)+1)) }
 
-// timeout draws INFINITE (the simplest, one time in infiniteOneIn) or a
-// finite timeout.
+// timeout draws INFINITE (the simplest, one time in infiniteOneIn), a tiny
+// timeout (0 or 1 ms, one finite timeout in tinyTimeoutOneIn) or a finite
+// timeout up to the limit.
 func (g gen) timeout(label string) uint32 {
 	if g.src.intn(label+" infinite", infiniteOneIn) == 0 {
 		return sim.Infinite
+	}
+	if g.oneIn(label+" tiny", tinyTimeoutOneIn) {
+		return min(g.upTo(label+" tiny value", 1), g.lim.MaxTimeout)
 	}
 	return g.upTo(label, g.lim.MaxTimeout)
 }
@@ -193,8 +222,17 @@ func (g gen) behavior() Behavior {
 	switch b.Kind {
 	case Stubborn:
 		b.UntilRelease = g.flag("until-release")
+		if g.lim.LongSleep > 0 && b.Steps > 0 && g.oneIn("long stubborn", longStubbornOneIn) {
+			b.Sleep = g.lim.LongSleep
+		}
 	case SelfTerminate:
 		b.Self = g.action("self", false)
+		if g.oneIn("check after", checkAfterOneIn) {
+			b.CheckAfter = 1 + g.src.intn("check after count", maxCheckAfter)
+		}
+	}
+	if b.checksFlag() && g.oneIn("linger", lingerOneIn) {
+		b.Linger = 1 + g.src.intn("linger steps", max(g.lim.MaxSteps, 1))
 	}
 	return b
 }
@@ -260,8 +298,33 @@ func (g gen) terminator(ws []Worker) Terminator {
 			t.Cycle = 0
 		}
 	}
+	if end, ok := boundedEnd(ws, t); ok && end <= g.lim.MaxDelay && g.oneIn("coincide", coincideOneIn) {
+		t.Delay = end
+	}
 	t.Release = t.bounded() && g.oneIn("release", releaseOneIn)
 	return t
+}
+
+// boundedEnd returns how long after its Create the bounded phase of t's
+// first created target ends (a finite routine's return, a stubborn one's
+// first poll, a self-terminating one's self call), in virtual ms, and
+// false when that target has no bounded phase.
+func boundedEnd(ws []Worker, t Terminator) (uint32, bool) {
+	for _, wi := range t.Workers {
+		if wi < 0 || len(ws[wi].Cycles) <= t.Cycle {
+			continue
+		}
+		b := ws[wi].Cycles[t.Cycle].Behavior
+		if b.Kind == Poll {
+			return 0, false
+		}
+		end := uint64(b.Steps) * uint64(b.Sleep)
+		if end >= uint64(sim.Infinite) {
+			return 0, false
+		}
+		return uint32(end), true
+	}
+	return 0, false
 }
 
 // generate draws a scenario and repairs it into a valid one.

@@ -46,6 +46,31 @@ import "github.com/clussim/clussim/sim"
 //   - multi-spin: ClusWorkersTerminate(INFINITE) over three workers that
 //     check the flag at every step without sleeping, so a worker that sees
 //     FALSE after another saw TRUE shows a signal that was not one step (P7).
+//   - exit-race: a worker that ends on its own after 10 ms, a join waiting
+//     on it from the start, and a TerminateEx and a ClusWorkersTerminate that
+//     arrive at the very instant it ends (P2): the late callers read hThread
+//     while the join closes it.
+//   - stubborn-long: a worker that ignores its flag for four virtual
+//     seconds, under every terminate function (D5, D8, D9): the first
+//     Terminate must wait all that time, alone for its first 1.5 s.
+//   - self-then-poll: three workers that each ask themselves to stop, one
+//     with each terminate function, and then poll their flag (P1): every
+//     later CheckTerminate must say TRUE.
+//   - multi-spin-2: ClusWorkersTerminate(INFINITE) over two workers polling
+//     without sleeping (P7).
+//   - multi-overlap: two ClusWorkersTerminate calls on the same two workers,
+//     in opposite orders, and a timed wait on one of them, all at once (P2,
+//     P7).
+//   - linger: a worker that takes 50 ms to finish after it sees TRUE, a
+//     first Terminate, a second Terminate and a timed TerminateEx while it
+//     finishes, and a join (D5, D6, D8).
+//   - reuse-fast: one struct over four cycles, each created again the
+//     moment the previous Offline call (TerminateEx, ClusWorkersTerminate,
+//     Terminate) returned success (P2, S1): a clean-up still running after
+//     that return would clear the new incarnation's hThread.
+//   - timeout-at-exit: zero and one-millisecond timeouts at the instant a
+//     worker ends, one call per worker, and a zero timeout on a worker that
+//     has ended and whose handle nobody has closed yet (D8, P3).
 func Named() []Scenario {
 	return []Scenario{
 		{
@@ -208,6 +233,89 @@ func Named() []Scenario {
 				{Action: workersTerminate(50, false), Workers: []int{0, 1}, Delay: 8},
 			},
 		},
+		{
+			Name:    "exit-race",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: finite(1, 10, 0)}}}},
+			Terminators: []Terminator{
+				on(terminateEx(sim.Infinite, true), 0, 0, 0),
+				on(terminateEx(sim.Infinite, false), 0, 0, 10),
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0}, Delay: 10},
+			},
+		},
+		{
+			Name:    "stubborn-long",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: stubborn(2, 2000, 1, false)}}}},
+			Terminators: []Terminator{
+				on(terminate(), 0, 0, 10),
+				on(terminateEx(sim.Infinite, false), 0, 0, 1500),
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0}, Delay: 1600},
+				on(terminateEx(sim.Infinite, true), 0, 0, 1700),
+			},
+		},
+		{
+			Name: "self-then-poll",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: checkAfter(selfTerminate(1, 5, 0, terminate()), 2)}}},
+				{Cycles: []Cycle{{Behavior: checkAfter(selfTerminate(1, 5, 0, terminateEx(sim.Infinite, false)), 2)}}},
+				{Cycles: []Cycle{{Behavior: checkAfter(selfTerminate(1, 5, 0, workersTerminate(sim.Infinite, false)), 2)}}},
+			},
+		},
+		{
+			Name: "multi-spin-2",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: finite(200, 0, 1)}}},
+				{Cycles: []Cycle{{Behavior: finite(200, 0, 1)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0, 1}},
+			},
+		},
+		{
+			Name: "multi-overlap",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: poll(1, 5)}}},
+				{Cycles: []Cycle{{Behavior: poll(1, 5)}}},
+			},
+			Terminators: []Terminator{
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{0, 1}, Delay: 10},
+				{Action: workersTerminate(sim.Infinite, false), Workers: []int{1, 0}, Delay: 10},
+				{Action: workersTerminate(20, true), Workers: []int{0}, Delay: 10},
+			},
+		},
+		{
+			Name:    "linger",
+			Workers: []Worker{{Cycles: []Cycle{{Behavior: linger(poll(1, 10), 5)}}}},
+			Terminators: []Terminator{
+				on(terminateEx(sim.Infinite, true), 0, 0, 0),
+				on(terminate(), 0, 0, 5),
+				on(terminate(), 0, 0, 15),
+				on(terminateEx(30, false), 0, 0, 20),
+			},
+		},
+		{
+			Name: "reuse-fast",
+			Workers: []Worker{{Cycles: []Cycle{
+				{Behavior: poll(1, 5), OfflineDelay: 7, Offline: terminateEx(sim.Infinite, false)},
+				{Behavior: poll(1, 5), OfflineDelay: 7, Offline: workersTerminate(sim.Infinite, false)},
+				{Behavior: poll(1, 5), OfflineDelay: 7, Offline: terminate()},
+				{Behavior: poll(1, 5), OfflineDelay: 7, Offline: terminateEx(sim.Infinite, false)},
+			}}},
+		},
+		{
+			Name: "timeout-at-exit",
+			Workers: []Worker{
+				{Cycles: []Cycle{{Behavior: finite(1, 10, 0)}}},
+				{Cycles: []Cycle{{Behavior: finite(1, 10, 0)}}},
+				{Cycles: []Cycle{{Behavior: finite(1, 10, 0)}}},
+				{Cycles: []Cycle{{Behavior: finite(1, 5, 0)}}},
+			},
+			Terminators: []Terminator{
+				on(terminateEx(0, false), 0, 0, 10),
+				on(terminateEx(1, true), 1, 0, 10),
+				{Action: workersTerminate(0, false), Workers: []int{2}, Delay: 10},
+				on(terminateEx(0, true), 3, 0, 10),
+			},
+		},
 	}
 }
 
@@ -247,6 +355,22 @@ func Summary(name string) (string, bool) {
 		return "ClusWorkersTerminate(INFINITE) over three workers polling without sleeping (P7)", true
 	case "self-workers-terminate":
 		return "a worker calls ClusWorkersTerminate on itself while another call names it (P1)", true
+	case "exit-race":
+		return "a TerminateEx and a ClusWorkersTerminate arrive as the worker ends, while a join waits (P2)", true
+	case "stubborn-long":
+		return "every terminate function on a worker that ignores its flag for four virtual seconds (D5)", true
+	case "self-then-poll":
+		return "workers ask themselves to stop with each function, then poll the flag (P1)", true
+	case "multi-spin-2":
+		return "ClusWorkersTerminate(INFINITE) over two workers polling without sleeping (P7)", true
+	case "multi-overlap":
+		return "two ClusWorkersTerminate calls on the same workers at once (P2, P7)", true
+	case "linger":
+		return "a worker that finishes its work for 50 ms after it sees TRUE, under several calls (D5, D6)", true
+	case "reuse-fast":
+		return "one struct created again the moment each Offline call returned success (P2, S1)", true
+	case "timeout-at-exit":
+		return "zero and 1 ms timeouts at the instant a worker ends, and on an ended worker (D8, P3)", true
 	}
 	return "", false
 }
@@ -289,6 +413,10 @@ func stubborn(steps int, sleep uint32, every int, untilRelease bool) Behavior {
 func selfTerminate(steps int, sleep uint32, every int, self Action) Behavior {
 	return Behavior{Kind: SelfTerminate, Steps: steps, Sleep: sleep, Every: every, Self: self}
 }
+
+func checkAfter(b Behavior, n int) Behavior { b.CheckAfter = n; return b }
+
+func linger(b Behavior, n int) Behavior { b.Linger = n; return b }
 
 func terminate() Action { return Action{Call: CallTerminate} }
 

@@ -174,11 +174,12 @@ func (r *run) routine(wi, ci int) sim.StartRoutine {
 		if w != r.h.Worker(wi) || param != (startParam{wi, ci}) {
 			panic(fmt.Sprintf("scenario: the start routine of w%d cycle %d got the wrong struct or parameter (rule D1)", wi, ci))
 		}
+		sawTrue := false
 		switch b.Kind {
 		case Poll:
-			r.poll(t, wi, b)
+			sawTrue = r.poll(t, wi, b)
 		case Finite:
-			r.work(t, wi, b)
+			sawTrue = r.work(t, wi, b)
 		case Stubborn:
 			for range b.Steps {
 				t.Sleep(b.Sleep)
@@ -187,25 +188,34 @@ func (r *run) routine(wi, ci int) sim.StartRoutine {
 				for t.WaitForSingleObject(r.release[wi][ci], b.Sleep) == sim.WaitTimeout {
 				}
 			}
-			r.poll(t, wi, b)
+			sawTrue = r.poll(t, wi, b)
 		case SelfTerminate:
 			t.WaitForSingleObject(r.created[wi][ci], sim.Infinite)
-			if r.work(t, wi, b) {
-				return sim.ErrorSuccess
+			if sawTrue = r.work(t, wi, b); !sawTrue {
+				r.act(t, b.Self, []int{wi})
+				for range b.CheckAfter {
+					t.Sleep(b.Sleep)
+					sawTrue = r.h.CheckTerminate(t, wi) || sawTrue
+				}
 			}
-			r.act(t, b.Self, []int{wi})
+		}
+		if sawTrue {
+			// The work in hand is finished before the routine returns.
+			for range b.Linger {
+				t.Sleep(b.Sleep)
+			}
 		}
 		return sim.ErrorSuccess
 	}
 }
 
 // poll sleeps a step at a time and checks the flag every b.Every steps
-// until it is TRUE.
-func (r *run) poll(t *sim.Thread, wi int, b Behavior) {
+// until it is TRUE; it reports true, for symmetry with work.
+func (r *run) poll(t *sim.Thread, wi int, b Behavior) bool {
 	for i := 1; ; i++ {
 		t.Sleep(b.Sleep)
 		if i%b.Every == 0 && r.h.CheckTerminate(t, wi) {
-			return
+			return true
 		}
 	}
 }

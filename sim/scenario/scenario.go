@@ -120,6 +120,14 @@ type Behavior struct {
 	UntilRelease bool `json:"untilRelease"`
 	// Self is SelfTerminate's call on its own struct.
 	Self Action `json:"self"`
+	// Linger is how many more steps of work the routine takes after a
+	// CheckTerminate returned TRUE, before it returns: a routine that
+	// finishes what it was doing first. 0 returns at once.
+	Linger int `json:"linger,omitempty"`
+	// CheckAfter (SelfTerminate only) is how many times the routine calls
+	// CheckTerminate after its Self call returned, one step apart, before
+	// it returns: a worker that asks itself to stop and then polls.
+	CheckAfter int `json:"checkAfter,omitempty"`
 }
 
 // Action is one terminate call with its parameters. Timeout and WaitOnly
@@ -246,6 +254,15 @@ func validateBehavior(b Behavior) error {
 	if b.Sleep == sim.Infinite {
 		return errors.New("sleep must be finite")
 	}
+	if b.Linger < 0 || b.Linger > MaxBehaviorSteps {
+		return fmt.Errorf("linger %d out of range [0, %d]", b.Linger, MaxBehaviorSteps)
+	}
+	if b.CheckAfter < 0 || b.CheckAfter > MaxBehaviorSteps {
+		return fmt.Errorf("checkAfter %d out of range [0, %d]", b.CheckAfter, MaxBehaviorSteps)
+	}
+	if b.Linger > 0 && !b.checksFlag() {
+		return fmt.Errorf("linger needs a routine that checks the flag (%s with every 0 never sees TRUE)", b.Kind)
+	}
 	switch b.Kind {
 	case Poll, Stubborn:
 		if b.Every < 1 {
@@ -269,6 +286,9 @@ func validateBehavior(b Behavior) error {
 	if b.Kind != SelfTerminate {
 		if b.Self != (Action{}) {
 			return fmt.Errorf("self applies to self-terminate workers only, not %s", b.Kind)
+		}
+		if b.CheckAfter != 0 {
+			return fmt.Errorf("checkAfter applies to self-terminate workers only, not %s", b.Kind)
 		}
 		return nil
 	}

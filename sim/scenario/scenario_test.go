@@ -347,3 +347,61 @@ func TestEveryNamedScenarioHasASummary(t *testing.T) {
 		t.Error("Summary of an unknown name reports ok")
 	}
 }
+
+// TestGeneratorDrawsEveryClass checks that the generator reaches each class
+// of situation the named scenarios stand for, often enough to matter: in a
+// thousand seeds, each shows up in at least one scenario in fifty.
+func TestGeneratorDrawsEveryClass(t *testing.T) {
+	const seeds, atLeast = 1000, 20
+	lim := scenario.DefaultLimits()
+	counts := map[string]int{}
+	for seed := range uint64(seeds) {
+		s := scenario.Generate(seed, lim)
+		seen := map[string]bool{}
+		for _, w := range s.Workers {
+			for _, c := range w.Cycles {
+				b := c.Behavior
+				seen["linger"] = seen["linger"] || b.Linger > 0
+				seen["check-after"] = seen["check-after"] || b.CheckAfter > 0
+				seen["long-stubborn"] = seen["long-stubborn"] || b.Kind == scenario.Stubborn && b.Sleep >= lim.LongSleep && b.Steps > 0
+			}
+		}
+		multis := map[[2]int]int{} // (worker, cycle) -> multi calls naming it
+		for _, term := range s.Terminators {
+			seen["tiny-timeout"] = seen["tiny-timeout"] || term.Timeout <= 1 && term.Call != scenario.CallTerminate
+			if term.Call == scenario.CallWorkersTerminate {
+				real := 0
+				for _, wi := range term.Workers {
+					if wi >= 0 {
+						real++
+						multis[[2]int{wi, term.Cycle}]++
+					}
+				}
+				seen["multi-2+"] = seen["multi-2+"] || real >= 2
+			}
+			for _, wi := range term.Workers {
+				if wi < 0 || term.Cycle >= len(s.Workers[wi].Cycles) {
+					continue
+				}
+				b := s.Workers[wi].Cycles[term.Cycle].Behavior
+				if b.Kind == scenario.Finite && b.Steps > 0 && term.Delay == uint32(b.Steps)*b.Sleep && term.Delay > 0 {
+					seen["coincide"] = true
+				}
+			}
+		}
+		for _, n := range multis {
+			seen["multi-overlap"] = seen["multi-overlap"] || n >= 2
+		}
+		for k, v := range seen {
+			if v {
+				counts[k]++
+			}
+		}
+	}
+	for _, class := range []string{"linger", "check-after", "long-stubborn", "tiny-timeout", "multi-2+", "coincide", "multi-overlap"} {
+		if counts[class] < atLeast {
+			t.Errorf("%s: in %d of %d generated scenarios, want at least %d", class, counts[class], seeds, atLeast)
+		}
+	}
+	t.Logf("classes per %d generated scenarios: %v", seeds, counts)
+}

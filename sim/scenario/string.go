@@ -87,7 +87,11 @@ func (a Action) String() string {
 func (b Behavior) String() string {
 	switch b.Kind {
 	case Poll:
-		return fmt.Sprintf("poll(every=%d,sleep=%dms)", b.Every, b.Sleep)
+		s := fmt.Sprintf("poll(every=%d,sleep=%dms", b.Every, b.Sleep)
+		if b.Linger > 0 {
+			s += fmt.Sprintf(",linger=%d", b.Linger)
+		}
+		return s + ")"
 	case Finite, Stubborn, SelfTerminate:
 		s := fmt.Sprintf("%s(%dx%dms", b.Kind, b.Steps, b.Sleep)
 		if b.UntilRelease {
@@ -98,6 +102,12 @@ func (b Behavior) String() string {
 		}
 		if b.Kind == SelfTerminate {
 			s += "," + b.Self.String()
+			if b.CheckAfter > 0 {
+				s += fmt.Sprintf(",check-after=%d", b.CheckAfter)
+			}
+		}
+		if b.Linger > 0 {
+			s += fmt.Sprintf(",linger=%d", b.Linger)
 		}
 		return s + ")"
 	}

@@ -75,7 +75,11 @@
 // target's bounded phase ends (a finite routine returning while another
 // call waits), zero and 1 ms timeouts, routines that keep working for a
 // while after they see TRUE, self-calls followed by polling, and
-// ClusWorkersTerminate arrays of up to four structs; each such choice's
+// ClusWorkersTerminate arrays of up to four structs, and in one scenario
+// in four a single routine that ignores its flag for a step of
+// [Limits.LongSleep] (seconds: one such routine with one long step, so
+// that the others, polling every virtual ms meanwhile, stay far inside the
+// step bound that reports livelocks); each such choice's
 // simplest value is the plain one, so shrinking removes it when it is not
 // needed. Both draw freely within [Limits] and then repair the few
 // parameters that would break a precondition (a join becomes a timed wait,

@@ -38,8 +38,12 @@ const (
 	checkAfterOneIn = 2
 	// maxCheckAfter is the most CheckTerminate calls after a self call.
 	maxCheckAfter = 2
-	// longStubbornOneIn: one stubborn worker in this many takes steps of
-	// Limits.LongSleep, so it ignores its flag for seconds.
+	// longStubbornOneIn: one scenario in this many has a worker whose
+	// first routine is stubborn for one step of Limits.LongSleep and then
+	// polls at that period, so it ignores its flag for seconds. It is one
+	// routine, one step, with no linger, so that the scenario's other
+	// routines, which may poll every virtual ms all that while, stay well
+	// within the step bound (see TestGeneratedFitTheStepBound).
 	longStubbornOneIn = 4
 	// coincideOneIn: one terminator in this many arrives at the instant
 	// its target's bounded phase ends (a finite routine's return, a
@@ -205,6 +209,12 @@ func (g gen) action(label string, none bool) Action {
 	return a
 }
 
+// longStubborn is the one long stubborn routine of a scenario (see
+// longStubbornOneIn): one step of Limits.LongSleep, a poll every step.
+func (g gen) longStubborn() Behavior {
+	return Behavior{Kind: Stubborn, Steps: 1, Every: 1, Sleep: g.lim.LongSleep, UntilRelease: g.flag("until-release")}
+}
+
 func (g gen) behavior() Behavior {
 	kinds := []BehaviorKind{Poll, Finite, Stubborn, SelfTerminate}
 	b := Behavior{Kind: kinds[g.src.intn("behaviour", len(kinds))]}
@@ -222,9 +232,6 @@ func (g gen) behavior() Behavior {
 	switch b.Kind {
 	case Stubborn:
 		b.UntilRelease = g.flag("until-release")
-		if g.lim.LongSleep > 0 && b.Steps > 0 && g.oneIn("long stubborn", longStubbornOneIn) {
-			b.Sleep = g.lim.LongSleep
-		}
 	case SelfTerminate:
 		b.Self = g.action("self", false)
 		if g.oneIn("check after", checkAfterOneIn) {
@@ -237,9 +244,15 @@ func (g gen) behavior() Behavior {
 	return b
 }
 
-func (g gen) cycle() Cycle {
+// cycle draws one incarnation; long makes its routine the scenario's long
+// stubborn one.
+func (g gen) cycle(long bool) Cycle {
 	c := Cycle{Delay: g.upTo("create delay", g.lim.MaxDelay)}
-	c.Behavior = g.behavior()
+	if long {
+		c.Behavior = g.longStubborn()
+	} else {
+		c.Behavior = g.behavior()
+	}
 	c.OfflineDelay = g.upTo("offline delay", g.lim.MaxDelay)
 	c.Offline = g.action("offline", true)
 	c.Reap = g.oneIn("extra reap", extraReapOneIn)
@@ -249,14 +262,16 @@ func (g gen) cycle() Cycle {
 // with returns g drawing from src.
 func (g gen) with(src source) gen { g.src = src; return g }
 
-func (g gen) worker() Worker {
+// worker draws one struct's incarnations; with long, its first routine is
+// the scenario's long stubborn one.
+func (g gen) worker(long bool) Worker {
 	var w Worker
 	n := 1 + g.src.intn("cycles", g.lim.MaxCycles)
 	if g.oneIn("never created", neverCreatedOneIn) {
 		n = 0
 	}
-	for range n {
-		w.Cycles = append(w.Cycles, g.src.group("cycle", func(src source) any { return g.with(src).cycle() }).(Cycle))
+	for ci := range n {
+		w.Cycles = append(w.Cycles, g.src.group("cycle", func(src source) any { return g.with(src).cycle(long && ci == 0) }).(Cycle))
 	}
 	return w
 }
@@ -333,8 +348,12 @@ func generate(src source, lim Limits) Scenario {
 	var s Scenario
 	s.Faults = g.lim.Faults && g.flag("faults")
 	s.Workers = make([]Worker, 1+g.src.intn("workers", g.lim.MaxWorkers))
+	long := -1
+	if g.lim.LongSleep > 0 && g.oneIn("long stubborn", longStubbornOneIn) {
+		long = g.src.intn("long stubborn worker", len(s.Workers))
+	}
 	for wi := range s.Workers {
-		s.Workers[wi] = g.src.group("worker", func(src source) any { return g.with(src).worker() }).(Worker)
+		s.Workers[wi] = g.src.group("worker", func(src source) any { return g.with(src).worker(wi == long) }).(Worker)
 	}
 	for n := g.src.intn("terminators", g.lim.MaxTerminators+1); n > 0; n-- {
 		s.Terminators = append(s.Terminators,

@@ -82,19 +82,46 @@ func (a *analysis) diagnoseTerminate() []Violation {
 		if inc == nil {
 			continue
 		}
-		raised, first := a.raisedBy(c.Worker, c)
-		if !first || (inc.exit >= 0 && inc.exit < c.ReturnTick) {
+		if inc.exit >= 0 && inc.exit < c.ReturnTick {
 			continue
 		}
 		when := "never exited"
 		if inc.exit >= 0 {
 			when = fmt.Sprintf("exited later, at step %d", a.stepAt(inc.exit))
 		}
-		vs = append(vs, newViolation(model.D5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
-			"%s set the flag first (step %d) and so must wait for the thread to exit, but it returned at step %d while the routine (T%d) was still running; the routine %s",
-			describe(c), raised.step, c.ReturnStep, inc.thread, when))
+		if raised, first := a.raisedBy(c.Worker, c); first {
+			vs = append(vs, newViolation(model.D5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+				"%s set the flag first (step %d) and so must wait for the thread to exit, but it returned at step %d while the routine (T%d) was still running; the routine %s",
+				describe(c), raised.step, c.ReturnStep, inc.thread, when))
+		} else if a.unaskedWhileRunning(inc, c) {
+			vs = append(vs, newViolation(model.D5, c.ReturnTick, c.ReturnStep, []scheduler.ThreadID{c.Thread, inc.thread},
+				"%s was called while the routine (T%d) was running and nothing had asked it to stop, so it is the first Terminate and must wait for the thread to exit; it returned at step %d without raising the flag or waiting (was hThread lost?); the routine %s",
+				describe(c), inc.thread, c.ReturnStep, when))
+		}
 	}
 	return vs
+}
+
+// unaskedWhileRunning reports whether c, a Terminate on inc's struct, ran
+// entirely while inc's thread was live and its flag FALSE: inc's Create
+// returned ERROR_SUCCESS before c began, the flag was FALSE when c began,
+// and nobody wrote it while c ran. Such a call can only be the first. So
+// that a design that keeps its flag somewhere else is not misread, it also
+// needs evidence that the implementation raises this struct's flag at all:
+// some write of TRUE to it in the run.
+func (a *analysis) unaskedWhileRunning(inc *incarnation, c *sim.Call) bool {
+	w := c.Worker
+	if cr := inc.create; !cr.Returned || cr.Result != sim.ErrorSuccess || cr.ReturnTick > c.CallTick || a.flagAt(w, c.CallTick) {
+		return false
+	}
+	raises := false
+	for _, f := range a.flags[w] {
+		if f.tick > c.CallTick && f.tick < c.ReturnTick {
+			return false
+		}
+		raises = raises || f.value
+	}
+	return raises
 }
 
 // diagnoseCheckTerminate checks D3 and S1: what CheckTerminate returns.

@@ -102,6 +102,9 @@ func TestChecksRejectAndAccept(t *testing.T) {
 		{"D9", "multi-timeout", func() sim.WorkerAPI { return hasty{impls.NewReference()} }},
 		{"P6", "racing-terminators", func() sim.WorkerAPI { return leaky{impls.NewReference()} }},
 		{"D5", "racing-terminators", mustImpl("bug-early-return").New},
+		// A Terminate that finds hThread lost while the routine runs (the
+		// D5 diagnosis that needs no flag write by the call).
+		{"D5", "reuse-fast", mustImpl("bug-multi-stale-cleanup").New},
 		{"D7", "racing-terminators", mustImpl("bug-check-then-set").New},
 		{"D8", "join", mustImpl("bug-ex-waitonly-signals").New},
 		{"S1", "reuse", mustImpl("bug-no-reset").New},

@@ -15,6 +15,9 @@ import "github.com/clussim/clussim/sim"
 // clean-up clears the new incarnation's hThread, which no terminate call
 // can then reach (P2, and D5 or D8 on the new incarnation).
 type bugDoneBeforeCleanup struct {
+	// multiOnly makes it [bugMultiStaleCleanup]: only ClusWorkersTerminate
+	// waits on the early event, and it clears hThread itself.
+	multiOnly bool
 	// mu guards hThread, recs and handles; it is also the signal gate of
 	// P7, as in SelfClosing.
 	mu sim.CriticalSection
@@ -26,8 +29,27 @@ type bugDoneBeforeCleanup struct {
 
 // doneIncarnation is what one Create shares with its thread's wrapper.
 type doneIncarnation struct {
-	// h is the thread's handle; done is the event set when it is done.
-	h, done sim.Handle
+	// h is the thread's handle; done is the event set when it is done;
+	// cleaned (multiOnly) is set once its clean-up has run.
+	h, done, cleaned sim.Handle
+}
+
+// bugMultiStaleCleanup is the design of [bugDoneBeforeCleanup] with the
+// order right for ClusWorkerTerminate and ClusWorkerTerminateEx, which wait
+// for an event the wrapper sets after its clean-up. ClusWorkersTerminate
+// alone waits for the early "done" event, and to keep its promise that
+// hThread is NULL when it returns ERROR_SUCCESS it clears hThread itself.
+// The wrapper's late clean-up still clears hThread unchecked, so when the
+// owner creates the struct again the moment a ClusWorkersTerminate
+// returned, the stale clean-up can clear the new incarnation's hThread: the
+// next Terminate finds no thread and returns while the routine runs (D5),
+// and nothing ever ends that routine.
+type bugMultiStaleCleanup = bugDoneBeforeCleanup
+
+func newBugMultiStaleCleanup() sim.WorkerAPI {
+	b := newBugDoneBeforeCleanup().(*bugDoneBeforeCleanup)
+	b.multiOnly = true
+	return b
 }
 
 func newBugDoneBeforeCleanup() sim.WorkerAPI {
@@ -47,12 +69,19 @@ func (b *bugDoneBeforeCleanup) exit(t *sim.Thread, w *sim.ClusWorker, rec *doneI
 	delete(b.recs, rec.h)
 	t.CloseHandle(rec.h)
 	b.handles.retire(t, rec.done)
+	if rec.cleaned != 0 {
+		t.SetEvent(rec.cleaned)
+		b.handles.retire(t, rec.cleaned)
+	}
 	b.mu.Leave(t)
 }
 
 // Create is ClusWorkerCreate.
 func (b *bugDoneBeforeCleanup) Create(t *sim.Thread, w *sim.ClusWorker, start sim.StartRoutine, param any) uint32 {
 	rec := &doneIncarnation{done: t.CreateEvent(true, false)}
+	if b.multiOnly {
+		rec.cleaned = t.CreateEvent(true, false)
+	}
 	b.mu.Enter(t)
 	w.Terminate.AtomicStore(t, false)
 	w.HThread.Store(t, 0)
@@ -64,6 +93,9 @@ func (b *bugDoneBeforeCleanup) Create(t *sim.Thread, w *sim.ClusWorker, start si
 	if err != sim.ErrorSuccess {
 		b.mu.Leave(t)
 		t.CloseHandle(rec.done)
+		if rec.cleaned != 0 {
+			t.CloseHandle(rec.cleaned)
+		}
 		return err
 	}
 	rec.h = h
@@ -85,12 +117,20 @@ func (b *bugDoneBeforeCleanup) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) 
 }
 
 // hold, called under mu, gives the caller its own hold on the done event of
-// the thread whose handle is h; false when the caller is that thread.
-func (b *bugDoneBeforeCleanup) hold(t *sim.Thread, h sim.Handle) (heldWait, bool) {
+// the thread whose handle is h (with multiOnly, the cleaned event unless
+// the caller is ClusWorkersTerminate); false when the caller is that
+// thread.
+func (b *bugDoneBeforeCleanup) hold(t *sim.Thread, h sim.Handle, multi bool) (heldWait, bool) {
 	if t.GetThreadID(h) == t.CurrentThreadID() {
 		return heldWait{}, false
 	}
-	return b.handles.hold(t, b.recs[h].done), true
+	ev := b.recs[h].done
+	if b.multiOnly && !multi {
+		ev = b.recs[h].cleaned
+	}
+	hw := b.handles.hold(t, ev)
+	hw.h = h
+	return hw, true
 }
 
 // release gives back a hold.
@@ -108,7 +148,7 @@ func (b *bugDoneBeforeCleanup) Terminate(t *sim.Thread, w *sim.ClusWorker) {
 		b.mu.Leave(t)
 		return
 	}
-	hw, ok := b.hold(t, h)
+	hw, ok := b.hold(t, h, false)
 	b.mu.Leave(t)
 	if !ok {
 		return // P1
@@ -129,7 +169,7 @@ func (b *bugDoneBeforeCleanup) TerminateEx(t *sim.Thread, w *sim.ClusWorker, tim
 	if !waitOnly {
 		w.Terminate.AtomicStore(t, true)
 	}
-	hw, ok := b.hold(t, h)
+	hw, ok := b.hold(t, h, false)
 	b.mu.Leave(t)
 	if !ok {
 		return sim.ErrorPossibleDeadlock // P1
@@ -150,6 +190,7 @@ func (b *bugDoneBeforeCleanup) WorkersTerminate(t *sim.Thread, ws []*sim.ClusWor
 	}
 	ws = distinct(ws)
 	var holds []heldWait
+	var held []*sim.ClusWorker // held[i] is the struct of holds[i]
 	self := false
 	b.mu.Enter(t)
 	for _, w := range ws {
@@ -159,12 +200,12 @@ func (b *bugDoneBeforeCleanup) WorkersTerminate(t *sim.Thread, ws []*sim.ClusWor
 	}
 	for _, w := range ws {
 		if h := w.HThread.Load(t); h != 0 {
-			hw, ok := b.hold(t, h)
+			hw, ok := b.hold(t, h, true)
 			if !ok {
 				self = true
 				continue
 			}
-			holds = append(holds, hw)
+			holds, held = append(holds, hw), append(held, w)
 		}
 	}
 	b.mu.Leave(t)
@@ -175,9 +216,18 @@ func (b *bugDoneBeforeCleanup) WorkersTerminate(t *sim.Thread, ws []*sim.ClusWor
 		return sim.ErrorPossibleDeadlock // P1
 	}
 	code := sim.ErrorSuccess
-	for _, hw := range holds {
+	for i, hw := range holds {
 		switch t.WaitForSingleObject(hw.wait, remaining(t, start, timeoutMs)) {
 		case sim.WaitObject0:
+			if b.multiOnly {
+				// The thread is done: hThread goes back to NULL now, not
+				// when the late clean-up gets to it.
+				b.mu.Enter(t)
+				if held[i].HThread.Load(t) == hw.h {
+					held[i].HThread.Store(t, 0)
+				}
+				b.mu.Leave(t)
+			}
 		case sim.WaitTimeout:
 			code = sim.WaitTimeout
 		default:

@@ -142,6 +142,7 @@ var bugCases = []struct {
 	{"bug-multi-signal-in-loop", progMultiAtomic, checkOneStepSignal},
 	{"bug-multi-static-buffer", progMultiOverlap, checkNoFaults},
 	{"bug-done-before-cleanup", progReuseFast, checkClearedOnSuccess},
+	{"bug-multi-stale-cleanup", progReuseMulti, checkLastTerminateWaits},
 }
 
 func TestBugsAreReachable(t *testing.T) {

@@ -718,6 +718,43 @@ var checkClearedOnSuccess = check{"cleared-on-success", "P2", func(o *outcome) s
 	return ""
 }}
 
+// progReuseMulti: a struct created again the moment each of two
+// ClusWorkersTerminate calls returned success, then a Terminate of its
+// third incarnation.
+var progReuseMulti = program{
+	name: "reuse-multi", workers: 1,
+	body: func(e *env) {
+		for range 2 {
+			e.create(0, poller(e.h, 0, 5, 0))
+			e.h.WorkersTerminate(e.t, []int{0}, sim.Infinite, false)
+		}
+		e.create(0, poller(e.h, 0, 5, 0))
+		e.h.Terminate(e.t, 0)
+		e.cleanup()
+	},
+	checks: []check{checkLastTerminateWaits},
+}
+
+// checkLastTerminateWaits (D5): the last incarnation runs until it is
+// terminated, so the one Terminate, made after its Create returned, is
+// first and returns only after a routine exit that follows that Create.
+var checkLastTerminateWaits = check{"last-terminate-waits", "D5", func(o *outcome) string {
+	creates, terms := o.callsOf(sim.CallCreate, 0), o.callsOf(sim.CallTerminate, 0)
+	if !o.createsOK() || len(creates) == 0 || len(terms) == 0 {
+		return ""
+	}
+	last, term := creates[len(creates)-1], terms[len(terms)-1]
+	if !term.Returned {
+		return ""
+	}
+	for _, x := range o.callsOf(sim.CallExit, 0) {
+		if x.CallTick > last.CallTick && x.CallTick < term.ReturnTick {
+			return ""
+		}
+	}
+	return describe(term) + " returned before the routine of the last incarnation exited"
+}}
+
 // withFaults returns p with fault injection on, under a new name.
 func withFaults(p program) program {
 	p.name += "+faults"
@@ -729,10 +766,10 @@ func withFaults(p program) program {
 func programs() []program {
 	base := []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progFaults,
 		progExTimeouts, progMultiAtomic, progWaitOnly, progNullEmpty, progExRace,
-		progStubbornLong, progSelfEx, progExitRace, progZeroAfterExit, progMultiOverlap, progReuseFast}
+		progStubbornLong, progSelfEx, progExitRace, progZeroAfterExit, progMultiOverlap, progReuseFast, progReuseMulti}
 	out := append([]program(nil), base...)
 	for _, p := range []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progExRace, progMultiAtomic,
-		progExitRace, progMultiOverlap, progReuseFast} {
+		progExitRace, progMultiOverlap, progReuseFast, progReuseMulti} {
 		out = append(out, withFaults(p))
 	}
 	return out

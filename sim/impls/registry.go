@@ -165,6 +165,9 @@ func All() []Entry {
 		{Name: "bug-done-before-cleanup", Breaks: []model.RuleID{model.P2, model.D5, model.D8},
 			Summary: "event-based, the worker cleans up after its routine, but it tells waiters it is done before its clean-up, which then clears hThread unchecked",
 			New:     newBugDoneBeforeCleanup},
+		{Name: "bug-multi-stale-cleanup", Breaks: []model.RuleID{model.D5},
+			Summary: "as bug-done-before-cleanup, but only ClusWorkersTerminate returns before the clean-up (and clears hThread itself): a struct created again at once loses its new thread to the stale clean-up",
+			New:     newBugMultiStaleCleanup},
 	}
 }
 

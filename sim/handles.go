@@ -67,8 +67,11 @@ func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
 	return h
 }
 
-// SetEvent sets the event h refers to. A set auto-reset event releases one
-// waiting thread and resets; a manual-reset one stays set until ResetEvent.
+// SetEvent sets the event h refers to. Threads already blocked on it are
+// released inside the call, as on Windows: a set auto-reset event releases
+// exactly one of them (the strategy chooses which) and stays reset, or, with
+// none, stays set until one wait takes it; a manual-reset one releases all
+// of them and stays set until ResetEvent.
 func (t *Thread) SetEvent(h Handle) bool {
 	t.step(t.k.ops[cSetEvent], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpSetEvent)
@@ -79,6 +82,7 @@ func (t *Thread) SetEvent(h Handle) bool {
 	}
 	e.obj.signaled = true
 	t.k.races.release(t, &e.obj.vc)
+	t.handOff(e.obj)
 	t.result(1)
 	return true
 }

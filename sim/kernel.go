@@ -93,8 +93,11 @@ type object struct {
 	signaled bool
 	manual   bool
 	thread   *Thread
-	waiters  int // threads blocked on it
-	vc       vclock
+	// blocked are the waits blocked on the object, in the order they
+	// blocked; a wait leaves every list it is on when it is satisfied or
+	// times out.
+	blocked []*waitState
+	vc      vclock
 }
 
 func (o *object) describe() string {

@@ -28,6 +28,7 @@ const (
 	cThreadExit
 	cCreateThreadFails
 	cDuplicateHandleFails
+	cSetEventWakes
 	numOpCodes
 )
 
@@ -68,6 +69,7 @@ func (c opCode) name() string {
 		cThreadExit:           OpThreadExit,
 		cCreateThreadFails:    ChoiceCreateThreadFails,
 		cDuplicateHandleFails: ChoiceDuplicateHandleFails,
+		cSetEventWakes:        ChoiceSetEventWakes,
 	}
 	if c < numOpCodes {
 		return names[c]

@@ -84,6 +84,7 @@ func (t *Thread) exit(code uint32) {
 	t.exited, t.exitCode = true, code
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
+	t.handOff(t.obj)
 	t.task.Note(t.k.ops[cThreadExit], int64(code), int64(t.id), 0)
 }
 

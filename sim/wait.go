@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"strings"
+
+	"github.com/clussim/clussim/scheduler"
 )
 
 // waitState is the scheduler.Waiter of a thread blocked in a wait; each
@@ -12,10 +14,20 @@ type waitState struct {
 	objs    []*object
 	handles []Handle
 	all     bool
+	// granted is the index of the object that satisfied the blocked wait
+	// (0 for wait-all), set by the thread that signalled it; -1 while the
+	// wait is not satisfied.
+	granted int
 }
 
-// Ready implements scheduler.Waiter.
-func (w *waitState) Ready() bool {
+// Ready implements scheduler.Waiter: a blocked wait is satisfied by the
+// thread that signals its object (see [Thread.handOff]), never later by
+// the waiter itself.
+func (w *waitState) Ready() bool { return w.granted >= 0 }
+
+// satisfiable reports whether the wait could complete now: one of its
+// objects is signalled (any), or all of them are (all).
+func (w *waitState) satisfiable() bool {
 	if w.all {
 		for _, o := range w.objs {
 			if !o.signaled {
@@ -95,25 +107,107 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 	w.objs = append(w.objs[:0], o)
 	w.handles = append(w.handles[:0], h)
 	w.all = false
-	e.waiters++
-	o.waiters++
-	dl := t.deadline(ms)
-	r := WaitTimeout
-	for {
-		timedOut := t.task.Block(w, dl, t.k.ops[cWaitSingle], int64(h), int64(ms))
-		if o.signaled {
-			t.acquire(o)
-			r = WaitObject0
-			break
-		}
-		if timedOut {
-			break
-		}
-	}
-	t.k.entry(h).waiters--
-	o.waiters--
+	r := t.block(w, t.deadline(ms), t.k.ops[cWaitSingle], int64(h), int64(ms))
 	t.task.SetResult(int64(r))
 	return r
+}
+
+// block blocks t in the wait w until the thread that signals one of its
+// objects satisfies it (hand-off), or until the deadline passes, and
+// returns WaitObject0+i or WaitTimeout.
+func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 int64) uint32 {
+	w.granted = -1
+	for i, o := range w.objs {
+		o.blocked = append(o.blocked, w)
+		t.k.entry(w.handles[i]).waiters++
+	}
+	for {
+		timedOut := t.task.Block(w, deadline, op, a0, a1)
+		if w.granted >= 0 {
+			return WaitObject0 + uint32(w.granted)
+		}
+		if timedOut {
+			t.k.unblock(w)
+			return WaitTimeout
+		}
+	}
+}
+
+// unblock takes w off the lists of its objects and handles.
+func (k *Kernel) unblock(w *waitState) {
+	for i, o := range w.objs {
+		for j, b := range o.blocked {
+			if b == w {
+				o.blocked = append(o.blocked[:j], o.blocked[j+1:]...)
+				break
+			}
+		}
+		k.entry(w.handles[i]).waiters--
+	}
+}
+
+// grant satisfies the blocked wait w now, as the kernel does inside the
+// call that signals its object: the waiter takes its objects (an
+// auto-reset event resets) and their clocks, and leaves every wait list.
+func (k *Kernel) grant(w *waitState) {
+	k.unblock(w)
+	if w.all {
+		for _, o := range w.objs {
+			w.t.acquire(o)
+		}
+		w.granted = 0
+		return
+	}
+	for i, o := range w.objs {
+		if o.signaled {
+			w.t.acquire(o)
+			w.granted = i
+			return
+		}
+	}
+}
+
+// handOff gives o, just signalled by t, to the waits blocked on it, as
+// Windows does inside SetEvent and at a thread's exit rather than when the
+// waiters next run: an auto-reset event satisfies exactly one of the waits
+// it can satisfy (which one Windows does not define, so it is a decision of
+// the strategy) and stays reset; a manual-reset event or an exited thread
+// satisfies every one of them, in the order they blocked, so a ResetEvent
+// right after SetEvent still leaves them released.
+func (t *Thread) handOff(o *object) {
+	if len(o.blocked) == 0 {
+		return
+	}
+	if o.kind == objEvent && !o.manual {
+		n := 0
+		for _, w := range o.blocked {
+			if w.satisfiable() {
+				n++
+			}
+		}
+		if n == 0 {
+			return
+		}
+		pick := t.task.Choose(t.k.ops[cSetEventWakes], n)
+		for _, w := range o.blocked {
+			if !w.satisfiable() {
+				continue
+			}
+			if pick == 0 {
+				t.k.grant(w)
+				return
+			}
+			pick--
+		}
+		return
+	}
+	for i := 0; i < len(o.blocked); {
+		if w := o.blocked[i]; w.satisfiable() {
+			t.k.grant(w) // takes w off o.blocked
+			continue
+		}
+		i++
+	}
 }
 
 // WaitForMultipleObjects waits for any (waitAll false) or all of the objects
@@ -155,34 +249,14 @@ func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) ui
 		t.result(int64(WaitTimeout))
 		return WaitTimeout
 	}
-	t.addWaiters(w, 1)
-	dl := t.deadline(ms)
-	r := WaitTimeout
-	for {
-		timedOut := t.task.Block(w, dl, t.k.ops[cWaitMultiple], int64(len(hs)), int64(ms))
-		if got, ok := t.tryAcquire(w); ok {
-			r = got
-			break
-		}
-		if timedOut {
-			break
-		}
-	}
-	t.addWaiters(w, -1)
+	r := t.block(w, t.deadline(ms), t.k.ops[cWaitMultiple], int64(len(hs)), int64(ms))
 	t.task.SetResult(int64(r))
 	return r
 }
 
-func (t *Thread) addWaiters(w *waitState, d int) {
-	for i, o := range w.objs {
-		o.waiters += d
-		t.k.entry(w.handles[i]).waiters += d
-	}
-}
-
-// tryAcquire completes a multiple wait if it can.
+// tryAcquire completes a multiple wait at once if it can.
 func (t *Thread) tryAcquire(w *waitState) (uint32, bool) {
-	if !w.Ready() {
+	if !w.satisfiable() {
 		return 0, false
 	}
 	if w.all {

@@ -83,4 +83,9 @@ const (
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"
 	ChoiceDuplicateHandleFails = "DuplicateHandle fails"
+
+	// The data decision of SetEvent on an auto-reset event with more than
+	// one blocked wait it can satisfy: which of them (in the order they
+	// blocked) it releases.
+	ChoiceSetEventWakes = "SetEvent wakes"
 )

@@ -29,7 +29,8 @@ const (
 	// itself waits for its own exit (P1).
 	bugNoSelfCheck = "no-self-check"
 	// bugWaitOnStored waits on the stored handle instead of a duplicate, so
-	// the caller that closes it may close it under another waiter (P2).
+	// a caller that arrives as another closes it waits on a closed handle
+	// (P2).
 	bugWaitOnStored = "wait-on-stored"
 	// bugLeak never closes the stored handle (P2, P6).
 	bugLeak = "leak"

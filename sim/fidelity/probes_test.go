@@ -1,0 +1,306 @@
+package fidelity
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/clussim/clussim/sim"
+)
+
+// settle is the probes' SETTLE (probe.h): how long the main thread sleeps
+// so that the other threads get to where they block.
+const settle = 200
+
+// out is what a twin prints, line by line, as its C probe does.
+type out struct{ b strings.Builder }
+
+func (o *out) say(key string, v any) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			v = 1
+		} else {
+			v = 0
+		}
+	}
+	fmt.Fprintf(&o.b, "%s=%v\n", key, v)
+}
+
+// spawn starts f on a new thread, as probe.h's spawn does.
+func spawn(t *sim.Thread, f func(t *sim.Thread)) sim.Handle {
+	h, _ := t.CreateThread(func(t *sim.Thread) uint32 { f(t); return 0 })
+	return h
+}
+
+// join waits for h and closes it, as probe.h's join does.
+func join(t *sim.Thread, h sim.Handle) {
+	t.WaitForSingleObject(h, sim.Infinite)
+	t.CloseHandle(h)
+}
+
+// probes returns the twins of testdata/probes/*.c, by name; each is the C
+// program line for line.
+func probes() map[string]func(t *sim.Thread, o *out) {
+	return map[string]func(t *sim.Thread, o *out){
+		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			o.say("zero", t.WaitForSingleObject(e, 0))
+			o.say("ten", t.WaitForSingleObject(e, 10))
+			t.CloseHandle(e)
+		},
+		"wait-closed-handle": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, true)
+			t.CloseHandle(e)
+			o.say("wait", t.WaitForSingleObject(e, 0))
+			o.say("error", t.GetLastError())
+		},
+		"close-twice": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			o.say("first", t.CloseHandle(e))
+			o.say("second", t.CloseHandle(e))
+			o.say("error", t.GetLastError())
+		},
+		"manual-initially-set": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, true)
+			o.say("first", t.WaitForSingleObject(e, 0))
+			o.say("second", t.WaitForSingleObject(e, 0))
+			t.CloseHandle(e)
+		},
+		"auto-initially-set": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, true)
+			o.say("first", t.WaitForSingleObject(e, 0))
+			o.say("second", t.WaitForSingleObject(e, 0))
+			t.CloseHandle(e)
+		},
+		"reset-auto": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			o.say("set", t.SetEvent(e))
+			o.say("reset", t.ResetEvent(e))
+			o.say("wait", t.WaitForSingleObject(e, 0))
+			t.CloseHandle(e)
+		},
+		"set-closed-handle": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			t.CloseHandle(e)
+			o.say("set", t.SetEvent(e))
+			o.say("set_error", t.GetLastError())
+			o.say("reset", t.ResetEvent(e))
+			o.say("reset_error", t.GetLastError())
+		},
+		"thread-exit-signals": func(t *sim.Thread, o *out) {
+			h, _ := t.CreateThread(func(*sim.Thread) uint32 { return 7 })
+			o.say("wait", t.WaitForSingleObject(h, sim.Infinite))
+			o.say("again", t.WaitForSingleObject(h, 0))
+			t.CloseHandle(h)
+		},
+		"wait-running-thread": func(t *sim.Thread, o *out) {
+			g := t.CreateEvent(true, false)
+			h := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(g, sim.Infinite) })
+			o.say("running", t.WaitForSingleObject(h, 0))
+			t.SetEvent(g)
+			o.say("ended", t.WaitForSingleObject(h, sim.Infinite))
+			t.CloseHandle(h)
+			t.CloseHandle(g)
+		},
+		"duplicate-outlives-original": func(t *sim.Thread, o *out) {
+			h := spawn(t, func(*sim.Thread) {})
+			d, ok := t.DuplicateHandle(h)
+			o.say("duplicated", ok)
+			o.say("same_thread", t.GetThreadID(h) == t.GetThreadID(d))
+			o.say("closed", t.CloseHandle(h))
+			o.say("wait", t.WaitForSingleObject(d, sim.Infinite))
+			o.say("close_duplicate", t.CloseHandle(d))
+		},
+		"thread-id": func(t *sim.Thread, o *out) {
+			var seen uint32
+			h := spawn(t, func(t *sim.Thread) { seen = t.CurrentThreadID() })
+			t.WaitForSingleObject(h, sim.Infinite)
+			o.say("same", t.GetThreadID(h) == seen)
+			o.say("differs_from_main", seen != t.CurrentThreadID())
+			t.CloseHandle(h)
+		},
+		"wfmo-empty": func(t *sim.Thread, o *out) {
+			o.say("wait", t.WaitForMultipleObjects(nil, false, 0))
+			o.say("error", t.GetLastError())
+		},
+		"wfmo-any-lowest": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateEvent(true, false), t.CreateEvent(true, false)}
+			t.SetEvent(hs[1])
+			o.say("second_only", t.WaitForMultipleObjects(hs, false, 0))
+			t.SetEvent(hs[0])
+			o.say("both", t.WaitForMultipleObjects(hs, false, 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"wfmo-all-takes-nothing": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateEvent(false, true), t.CreateEvent(true, false)}
+			o.say("all", t.WaitForMultipleObjects(hs, true, 0))
+			o.say("auto_still_set", t.WaitForSingleObject(hs[0], 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"wfmo-all-takes-every-object": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateEvent(false, true), t.CreateEvent(false, true)}
+			o.say("all", t.WaitForMultipleObjects(hs, true, 0))
+			o.say("first_after", t.WaitForSingleObject(hs[0], 0))
+			o.say("second_after", t.WaitForSingleObject(hs[1], 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"wfmo-duplicate-any": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, true)
+			o.say("wait", t.WaitForMultipleObjects([]sim.Handle{e, e}, false, 0))
+			t.CloseHandle(e)
+		},
+		"wfmo-duplicate-object-all": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, true)
+			d, _ := t.DuplicateHandle(e)
+			o.say("wait", t.WaitForMultipleObjects([]sim.Handle{e, d}, true, 0))
+			o.say("error", t.GetLastError())
+			t.CloseHandle(d)
+			t.CloseHandle(e)
+		},
+		"handle-value-reused": func(t *sim.Thread, o *out) {
+			a := t.CreateEvent(true, false)
+			t.CloseHandle(a)
+			b := t.CreateEvent(true, false)
+			o.say("reused", a == b)
+			t.CloseHandle(b)
+		},
+		"auto-setter-cannot-steal": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			got := uint32(99)
+			h := spawn(t, func(t *sim.Thread) { got = t.WaitForSingleObject(e, 5000) })
+			t.Sleep(settle)
+			t.SetEvent(e)
+			o.say("setter", t.WaitForSingleObject(e, 0))
+			join(t, h)
+			o.say("waiter", got)
+			t.CloseHandle(e)
+		},
+		"auto-late-arrival-cannot-steal": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			got, late := uint32(99), uint32(99)
+			h := spawn(t, func(t *sim.Thread) { got = t.WaitForSingleObject(e, 5000) })
+			t.Sleep(settle)
+			t.SetEvent(e)
+			l := spawn(t, func(t *sim.Thread) { late = t.WaitForSingleObject(e, 0) })
+			join(t, h)
+			join(t, l)
+			o.say("waiter", got)
+			o.say("late", late)
+			t.CloseHandle(e)
+		},
+		"manual-set-reset-releases": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			a, b := uint32(99), uint32(99)
+			ha := spawn(t, func(t *sim.Thread) { a = t.WaitForSingleObject(e, 2000) })
+			hb := spawn(t, func(t *sim.Thread) { b = t.WaitForMultipleObjects([]sim.Handle{e}, false, 2000) })
+			t.Sleep(settle)
+			t.SetEvent(e)
+			t.ResetEvent(e)
+			join(t, ha)
+			join(t, hb)
+			o.say("a", a)
+			o.say("b", b)
+			t.CloseHandle(e)
+		},
+		"auto-releases-one-of-two": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			woken, timedout := 0, 0
+			waiter := func(t *sim.Thread) {
+				if t.WaitForSingleObject(e, 1000) == sim.WaitObject0 {
+					woken++
+				} else {
+					timedout++
+				}
+			}
+			a, b := spawn(t, waiter), spawn(t, waiter)
+			t.Sleep(settle)
+			t.SetEvent(e)
+			join(t, a)
+			join(t, b)
+			o.say("woken", woken)
+			o.say("timedout", timedout)
+			t.CloseHandle(e)
+		},
+		"wait-all-released-by-last": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateEvent(false, false), t.CreateEvent(true, false)}
+			got := uint32(99)
+			h := spawn(t, func(t *sim.Thread) { got = t.WaitForMultipleObjects(hs, true, 5000) })
+			t.Sleep(settle)
+			t.SetEvent(hs[0])
+			t.Sleep(settle)
+			t.SetEvent(hs[1])
+			join(t, h)
+			o.say("waiter", got)
+			o.say("auto_after", t.WaitForSingleObject(hs[0], 0))
+			o.say("manual_after", t.WaitForSingleObject(hs[1], 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"wait-any-takes-one": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateEvent(false, false), t.CreateEvent(false, false)}
+			got := uint32(99)
+			h := spawn(t, func(t *sim.Thread) { got = t.WaitForMultipleObjects(hs, false, 5000) })
+			t.Sleep(settle)
+			t.SetEvent(hs[1])
+			t.SetEvent(hs[0])
+			join(t, h)
+			o.say("waiter", got)
+			o.say("first_after", t.WaitForSingleObject(hs[0], 0))
+			o.say("second_after", t.WaitForSingleObject(hs[1], 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"exit-releases-every-waiter": func(t *sim.Thread, o *out) {
+			gate := t.CreateEvent(true, false)
+			worker := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(gate, sim.Infinite) })
+			a, b := uint32(99), uint32(99)
+			ha := spawn(t, func(t *sim.Thread) { a = t.WaitForSingleObject(worker, 2000) })
+			hb := spawn(t, func(t *sim.Thread) { b = t.WaitForMultipleObjects([]sim.Handle{gate, worker}, true, 2000) })
+			t.Sleep(settle)
+			t.SetEvent(gate)
+			join(t, ha)
+			join(t, hb)
+			o.say("a", a)
+			o.say("b", b)
+			t.CloseHandle(worker)
+			t.CloseHandle(gate)
+		},
+		"critical-section-recursive": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			entered := 0
+			cs.Enter(t)
+			cs.Enter(t)
+			h := spawn(t, func(t *sim.Thread) { cs.Enter(t); entered = 1; cs.Leave(t) })
+			t.Sleep(settle)
+			o.say("while_held", entered)
+			cs.Leave(t)
+			t.Sleep(settle)
+			o.say("after_one_leave", entered)
+			cs.Leave(t)
+			join(t, h)
+			o.say("after_both", entered)
+		},
+		"wait-times-out-on-time": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			start := t.Now()
+			o.say("wait", t.WaitForSingleObject(e, 100))
+			o.say("not_early", t.Now()-start >= 90)
+			t.CloseHandle(e)
+		},
+		"wait-satisfied-before-timeout": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			got := uint32(99)
+			h := spawn(t, func(t *sim.Thread) { got = t.WaitForSingleObject(e, 3000) })
+			t.Sleep(settle)
+			t.SetEvent(e)
+			t.ResetEvent(e)
+			o.say("after_reset", t.WaitForSingleObject(e, 0))
+			join(t, h)
+			o.say("waiter", got)
+			t.CloseHandle(e)
+		},
+	}
+}

@@ -1,6 +1,6 @@
 // Package impls holds implementations of the CLUS_WORKER functions
 // ([sim.WorkerAPI]) written against the simulated kernel: the reference
-// implementation the spec points at, two further correct designs, the
+// implementation the spec points at, three further correct designs, the
 // historical ("literal") logic, and a catalogue of buggy variants, each a
 // realistic mistake that breaks one named rule of the spec.
 //
@@ -19,14 +19,17 @@
 //     made while holding it.
 //   - [SelfClosing] lets the worker thread close its own handle when its
 //     routine returns; terminators only ever wait on duplicates.
+//   - [ExitEvent] waits on an auto-reset "exited" event that the worker's
+//     wrapper sets when the routine returns, instead of on the thread; each
+//     waiter it releases sets it again for the next.
 //   - [Literal] is the documented logic written the way it historically
 //     was: plain reads and writes, no self-call check. It closes the handle
 //     twice when terminators race and deadlocks when a worker terminates
 //     itself.
 //
-// Every buggy variant is a copy of one method of [Reference] with one
-// mistake in it (marked "BUG:" in the source); [All] lists them with the
-// rules they break.
+// Almost every buggy variant is a copy of one method of [Reference] with
+// one mistake in it (marked "BUG:" in the source); a few are whole designs
+// with one mistake. [All] lists them with the rules they break.
 //
 // # Preconditions the implementations rely on
 //

@@ -143,6 +143,7 @@ var bugCases = []struct {
 	{"bug-multi-static-buffer", progMultiOverlap, checkNoFaults},
 	{"bug-done-before-cleanup", progReuseFast, checkClearedOnSuccess},
 	{"bug-multi-stale-cleanup", progReuseMulti, checkLastTerminateWaits},
+	{"bug-exit-event-no-baton", progExPair, checkExAllSucceed},
 }
 
 func TestBugsAreReachable(t *testing.T) {

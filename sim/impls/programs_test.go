@@ -755,6 +755,20 @@ var checkLastTerminateWaits = check{"last-terminate-waits", "D5", func(o *outcom
 	return describe(term) + " returned before the routine of the last incarnation exited"
 }}
 
+// progExPair: two TerminateEx calls with a generous timeout at once on a
+// worker that exits within 10 ms of its flag: both see it exit.
+var progExPair = program{
+	name: "ex-pair", workers: 1,
+	body: func(e *env) {
+		e.create(0, poller(e.h, 0, 10, 0))
+		t1 := e.spawn(func(t *sim.Thread) { e.h.TerminateEx(t, 0, 100, false) })
+		t2 := e.spawn(func(t *sim.Thread) { e.h.TerminateEx(t, 0, 100, false) })
+		e.join(t1, t2)
+		e.cleanup()
+	},
+	checks: []check{checkExAllSucceed},
+}
+
 // withFaults returns p with fault injection on, under a new name.
 func withFaults(p program) program {
 	p.name += "+faults"
@@ -766,7 +780,7 @@ func withFaults(p program) program {
 func programs() []program {
 	base := []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progFaults,
 		progExTimeouts, progMultiAtomic, progWaitOnly, progNullEmpty, progExRace,
-		progStubbornLong, progSelfEx, progExitRace, progZeroAfterExit, progMultiOverlap, progReuseFast, progReuseMulti}
+		progStubbornLong, progSelfEx, progExitRace, progZeroAfterExit, progMultiOverlap, progReuseFast, progReuseMulti, progExPair}
 	out := append([]program(nil), base...)
 	for _, p := range []program{progRace3, progStubborn, progSelf, progMultiTimeout, progReuse, progExRace, progMultiAtomic,
 		progExitRace, progMultiOverlap, progReuseFast, progReuseMulti} {

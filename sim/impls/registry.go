@@ -43,6 +43,9 @@ func All() []Entry {
 		{Name: "self-closing", Correct: true,
 			Summary: "the worker thread clears hThread and closes its own handle when the routine returns; terminators wait on duplicates",
 			New:     func() sim.WorkerAPI { return NewSelfClosing() }},
+		{Name: "exit-event", Correct: true,
+			Summary: "the worker's wrapper sets an auto-reset \"exited\" event that every terminate call waits on, each released waiter setting it again for the next",
+			New:     func() sim.WorkerAPI { return NewExitEvent() }},
 		{Name: "literal",
 			Summary: "the historical logic: plain reads and writes, no self check; racing terminators close twice, a self-terminate deadlocks",
 			Breaks:  []model.RuleID{model.P1, model.P2, model.D7, model.RACE, model.P7, model.LIN, model.STEPBOUND},
@@ -165,6 +168,13 @@ func All() []Entry {
 		{Name: "bug-done-before-cleanup", Breaks: []model.RuleID{model.P2, model.D5, model.D8},
 			Summary: "event-based, the worker cleans up after its routine, but it tells waiters it is done before its clean-up, which then clears hThread unchecked",
 			New:     newBugDoneBeforeCleanup},
+		{Name: "bug-exit-event-no-baton", Breaks: []model.RuleID{model.D8, model.DEADLOCK, model.D9, model.P3, model.LIN},
+			Summary: "exit-event, but a waiter released by the auto-reset event does not set it again: of several waiters only one ever wakes",
+			New: func() sim.WorkerAPI {
+				x := NewExitEvent()
+				x.noBaton = true
+				return x
+			}},
 		{Name: "bug-multi-stale-cleanup", Breaks: []model.RuleID{model.D5},
 			Summary: "as bug-done-before-cleanup, but only ClusWorkersTerminate returns before the clean-up (and clears hThread itself): a struct created again at once loses its new thread to the stale clean-up",
 			New:     newBugMultiStaleCleanup},

@@ -101,6 +101,35 @@ func (c *Cell[T]) Swap(t *Thread, v T) T {
 	return old
 }
 
+// Integer is the cell types the Interlocked arithmetic works on.
+type Integer interface {
+	~int32 | ~int64 | ~uint32 | ~uint64
+}
+
+// InterlockedExchangeAdd adds d to the cell atomically and returns the
+// value it held before.
+func InterlockedExchangeAdd[T Integer](t *Thread, c *Cell[T], d T) T {
+	t.task.Step(t.k.ops[cExchangeAdd], c.bind(t), int64(d), 0)
+	t.k.races.access(t, c.id, cExchangeAdd, true, true)
+	old := c.v
+	c.v += d
+	t.result(int64(old))
+	return old
+}
+
+// InterlockedIncrement adds 1 to the cell atomically and returns the new
+// value.
+func InterlockedIncrement[T Integer](t *Thread, c *Cell[T]) T {
+	return InterlockedExchangeAdd(t, c, 1) + 1
+}
+
+// InterlockedDecrement subtracts 1 from the cell atomically and returns the
+// new value.
+func InterlockedDecrement[T Integer](t *Thread, c *Cell[T]) T {
+	var one T = 1
+	return InterlockedExchangeAdd(t, c, -one) - 1
+}
+
 // encode renders the common cell types as a log argument; other types log 0.
 func encode(p any) int64 {
 	switch v := p.(type) {

@@ -54,6 +54,25 @@ func (cs *CriticalSection) Enter(t *Thread) {
 	}
 }
 
+// TryEnter takes the critical section if it is free or already the
+// caller's, without blocking, and reports whether it did
+// (TryEnterCriticalSection).
+func (cs *CriticalSection) TryEnter(t *Thread) bool {
+	t.task.Step(t.k.ops[cTryEnterCS], cs.bind(t), 0, 0)
+	switch cs.owner {
+	case nil:
+		cs.owner, cs.count = t, 1
+		t.k.races.acquire(t, &cs.vc)
+	case t:
+		cs.count++
+	default:
+		t.result(0)
+		return false
+	}
+	t.result(1)
+	return true
+}
+
 // Leave releases one level of ownership.
 func (cs *CriticalSection) Leave(t *Thread) {
 	t.task.Step(t.k.ops[cLeaveCS], cs.bind(t), 0, 0)

@@ -9,6 +9,11 @@ import "fmt"
 func (t *Thread) CloseHandle(h Handle) bool {
 	t.step(t.k.ops[cCloseHandle], int64(h), 0, 0)
 	k := t.k
+	if h == CurrentThread || h == CurrentProcess {
+		// Closing a pseudo-handle does nothing, and succeeds.
+		t.result(1)
+		return true
+	}
 	e := k.entry(h)
 	switch {
 	case e == nil:
@@ -62,6 +67,9 @@ func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
 	if initialState {
 		t.k.races.release(t, &o.vc)
 	}
+	// CreateEvent sets the last error on success too: 0 here, where a named
+	// event that existed would give ERROR_ALREADY_EXISTS.
+	t.lastErr = ErrorSuccess
 	h := t.k.newHandle(t, o, OpCreateEvent)
 	t.result(int64(h))
 	return h

@@ -77,6 +77,9 @@ type Kernel struct {
 	faults           []Fault
 	races            raceDetector
 	criticalSections int
+	// process is the current-process pseudo-handle's entry: an object
+	// that is never signalled while the run lasts.
+	process handleEntry
 }
 
 type objectKind uint8
@@ -84,6 +87,7 @@ type objectKind uint8
 const (
 	objThread objectKind = iota + 1
 	objEvent
+	objProcess
 )
 
 // object is a kernel object: a thread or an event.
@@ -104,6 +108,8 @@ func (o *object) describe() string {
 	switch o.kind {
 	case objThread:
 		return fmt.Sprintf("thread T%d", o.thread.task.ID())
+	case objProcess:
+		return "the current process"
 	default:
 		kind := "auto-reset"
 		if o.manual {
@@ -154,9 +160,24 @@ func (k *Kernel) newHandle(t *Thread, o *object, op string) Handle {
 	return Handle(4 * len(k.handles))
 }
 
+// lookup returns the entry h names for t: a pseudo-handle's, or the
+// table's (nil for a value never handed out).
+func (k *Kernel) lookup(t *Thread, h Handle) *handleEntry {
+	switch h {
+	case CurrentThread:
+		return &t.pseudo
+	case CurrentProcess:
+		if k.process.obj == nil {
+			k.process = handleEntry{obj: k.newObject(objProcess), open: true, closedBy: scheduler.NoThread}
+		}
+		return &k.process
+	}
+	return k.entry(h)
+}
+
 // use looks up h for op, recording a handle fault when it is not open.
 func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
-	e := k.entry(h)
+	e := k.lookup(t, h)
 	switch {
 	case e == nil:
 		k.fault(t, FaultBadHandle, h, fmt.Sprintf("%s(%v): handle was never opened", op, h))
@@ -177,6 +198,7 @@ func (k *Kernel) newThread(task *scheduler.Task, parent *Thread) *Thread {
 	t := &Thread{k: k, task: task, id: threadIDBase + 4*uint32(task.ID())}
 	t.obj = k.newObject(objThread)
 	t.obj.thread = t
+	t.pseudo = handleEntry{obj: t.obj, open: true, closedBy: scheduler.NoThread}
 	t.wait.t = t
 	for int(task.ID()) >= len(k.threads) {
 		k.threads = append(k.threads, nil)

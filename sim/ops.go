@@ -29,6 +29,9 @@ const (
 	cCreateThreadFails
 	cDuplicateHandleFails
 	cSetEventWakes
+	cGetExitCode
+	cExchangeAdd
+	cTryEnterCS
 	numOpCodes
 )
 
@@ -70,6 +73,9 @@ func (c opCode) name() string {
 		cCreateThreadFails:    ChoiceCreateThreadFails,
 		cDuplicateHandleFails: ChoiceDuplicateHandleFails,
 		cSetEventWakes:        ChoiceSetEventWakes,
+		cGetExitCode:          OpGetExitCode,
+		cExchangeAdd:          OpExchangeAdd,
+		cTryEnterCS:           OpTryEnterCS,
 	}
 	if c < numOpCodes {
 		return names[c]

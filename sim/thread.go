@@ -28,6 +28,8 @@ type Thread struct {
 	implDepth int
 	vc        vclock
 	wait      waitState
+	// pseudo is the entry of the GetCurrentThread pseudo-handle.
+	pseudo handleEntry
 }
 
 // check panics with a clear message when t cannot make a kernel call.
@@ -86,6 +88,53 @@ func (t *Thread) exit(code uint32) {
 	t.k.races.release(t, &t.obj.vc)
 	t.handOff(t.obj)
 	t.task.Note(t.k.ops[cThreadExit], int64(code), int64(t.id), 0)
+}
+
+// GetExitCodeThread returns the exit code of the thread h refers to:
+// StillActive while it runs, its routine's result once it has ended. It
+// returns false (with ErrorInvalidHandle as last error, and a handle fault)
+// when h is not an open thread handle.
+func (t *Thread) GetExitCodeThread(h Handle) (uint32, bool) {
+	t.step(t.k.ops[cGetExitCode], int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpGetExitCode)
+	if !ok || e.obj.kind != objThread {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return 0, false
+	}
+	code := StillActive
+	if th := e.obj.thread; th.exited {
+		code = th.exitCode
+		t.k.races.acquire(t, &th.obj.vc)
+	}
+	t.result(int64(code))
+	return code, true
+}
+
+// GetCurrentThread returns the pseudo-handle that names the calling
+// thread, [CurrentThread]: every thread gets the same value, and for each
+// it means itself. Waiting on it never succeeds while the caller runs,
+// closing it does nothing, and DuplicateHandle turns it into a real handle
+// another thread can use. It is not a scheduling point.
+func (t *Thread) GetCurrentThread() Handle {
+	t.check("GetCurrentThread")
+	return CurrentThread
+}
+
+// GetCurrentProcess returns the current-process pseudo-handle,
+// [CurrentProcess] (the value of INVALID_HANDLE_VALUE): a wait on it times
+// out, since the process runs as long as the simulation does. It is not a
+// scheduling point.
+func (t *Thread) GetCurrentProcess() Handle {
+	t.check("GetCurrentProcess")
+	return CurrentProcess
+}
+
+// SetLastError sets what GetLastError returns on this thread. It is not a
+// scheduling point (it writes thread-local state).
+func (t *Thread) SetLastError(code uint32) {
+	t.check("SetLastError")
+	t.lastErr = code
 }
 
 // CurrentThreadID returns the id of the calling thread (GetCurrentThreadId).

@@ -119,7 +119,7 @@ func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 i
 	w.granted = -1
 	for i, o := range w.objs {
 		o.blocked = append(o.blocked, w)
-		t.k.entry(w.handles[i]).waiters++
+		t.k.lookup(t, w.handles[i]).waiters++
 	}
 	for {
 		timedOut := t.task.Block(w, deadline, op, a0, a1)
@@ -142,7 +142,7 @@ func (k *Kernel) unblock(w *waitState) {
 				break
 			}
 		}
-		k.entry(w.handles[i]).waiters--
+		k.lookup(w.t, w.handles[i]).waiters--
 	}
 }
 

@@ -10,6 +10,19 @@ type Handle uintptr
 // String renders a handle as Windows tools do, for example 0x1c.
 func (h Handle) String() string { return fmt.Sprintf("%#x", uintptr(h)) }
 
+// The pseudo-handles. CurrentProcess is also INVALID_HANDLE_VALUE, which
+// is therefore not an invalid handle to the kernel.
+const (
+	CurrentProcess Handle = ^Handle(0) // (HANDLE)-1, GetCurrentProcess
+	CurrentThread  Handle = ^Handle(1) // (HANDLE)-2, GetCurrentThread
+	// InvalidHandleValue is INVALID_HANDLE_VALUE.
+	InvalidHandleValue = CurrentProcess
+)
+
+// StillActive is the exit code GetExitCodeThread reports for a thread that
+// is still running (STILL_ACTIVE).
+const StillActive uint32 = 259
+
 // Infinite is the INFINITE timeout.
 const Infinite uint32 = 0xFFFFFFFF
 
@@ -79,6 +92,9 @@ const (
 	OpCAS             = "InterlockedCompareExchange"
 	OpSwap            = "InterlockedExchange"
 	OpThreadExit      = "ThreadExit"
+	OpGetExitCode     = "GetExitCodeThread"
+	OpExchangeAdd     = "InterlockedExchangeAdd"
+	OpTryEnterCS      = "TryEnterCriticalSection"
 
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"

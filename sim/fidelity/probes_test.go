@@ -42,6 +42,117 @@ func join(t *sim.Thread, h sim.Handle) {
 // program line for line.
 func probes() map[string]func(t *sim.Thread, o *out) {
 	return map[string]func(t *sim.Thread, o *out){
+		"exit-code-still-active": func(t *sim.Thread, o *out) {
+			gate := t.CreateEvent(true, false)
+			h, _ := t.CreateThread(func(t *sim.Thread) uint32 { t.WaitForSingleObject(gate, sim.Infinite); return 7 })
+			code, ok := t.GetExitCodeThread(h)
+			o.say("running_ok", ok)
+			o.say("running_code", code)
+			t.SetEvent(gate)
+			t.WaitForSingleObject(h, sim.Infinite)
+			code, ok = t.GetExitCodeThread(h)
+			o.say("ended_ok", ok)
+			o.say("ended_code", code)
+			t.CloseHandle(h)
+			t.CloseHandle(gate)
+		},
+		"exit-code-closed-handle": func(t *sim.Thread, o *out) {
+			h, _ := t.CreateThread(func(*sim.Thread) uint32 { return 3 })
+			t.WaitForSingleObject(h, sim.Infinite)
+			t.CloseHandle(h)
+			_, ok := t.GetExitCodeThread(h)
+			o.say("ok", ok)
+			o.say("error", t.GetLastError())
+		},
+		"interlocked-arithmetic": func(t *sim.Thread, o *out) {
+			var x sim.Cell[int32]
+			x.AtomicStore(t, 5)
+			o.say("add_returns", sim.InterlockedExchangeAdd(t, &x, 3))
+			o.say("after_add", x.AtomicLoad(t))
+			o.say("increment_returns", sim.InterlockedIncrement(t, &x))
+			o.say("decrement_returns", sim.InterlockedDecrement(t, &x))
+			o.say("after", x.AtomicLoad(t))
+		},
+		"interlocked-increment-threads": func(t *sim.Thread, o *out) {
+			var n sim.Cell[int32]
+			bump := func(t *sim.Thread) { sim.InterlockedIncrement(t, &n); sim.InterlockedIncrement(t, &n) }
+			a, b := spawn(t, bump), spawn(t, bump)
+			join(t, a)
+			join(t, b)
+			o.say("n", n.AtomicLoad(t))
+		},
+		"set-last-error": func(t *sim.Thread, o *out) {
+			t.SetLastError(1234)
+			o.say("mine", t.GetLastError())
+			var other uint32
+			h := spawn(t, func(t *sim.Thread) { other = t.GetLastError() })
+			join(t, h)
+			o.say("other_thread", other)
+			o.say("mine_after", t.GetLastError())
+		},
+		"last-error-after-success": func(t *sim.Thread, o *out) {
+			t.SetLastError(5)
+			e := t.CreateEvent(true, false)
+			o.say("create_event", t.GetLastError())
+			t.SetLastError(5)
+			t.SetEvent(e)
+			o.say("set_event", t.GetLastError())
+			t.SetLastError(5)
+			t.WaitForSingleObject(e, 0)
+			o.say("wait", t.GetLastError())
+			t.SetLastError(5)
+			t.ResetEvent(e)
+			o.say("reset_event", t.GetLastError())
+			t.SetLastError(5)
+			t.CloseHandle(e)
+			o.say("close", t.GetLastError())
+		},
+		"current-thread-pseudo": func(t *sim.Thread, o *out) {
+			h := t.GetCurrentThread()
+			o.say("id_is_mine", t.GetThreadID(h) == t.CurrentThreadID())
+			o.say("wait", t.WaitForSingleObject(h, 0))
+			o.say("close", t.CloseHandle(h))
+			o.say("still_mine", t.GetThreadID(t.GetCurrentThread()) == t.CurrentThreadID())
+		},
+		"duplicate-current-thread": func(t *sim.Thread, o *out) {
+			var real sim.Handle
+			var id uint32
+			h := spawn(t, func(t *sim.Thread) {
+				id = t.CurrentThreadID()
+				real, _ = t.DuplicateHandle(t.GetCurrentThread())
+			})
+			join(t, h)
+			o.say("same_thread", t.GetThreadID(real) == id)
+			o.say("wait", t.WaitForSingleObject(real, 0))
+			o.say("close", t.CloseHandle(real))
+		},
+		"current-process-pseudo": func(t *sim.Thread, o *out) {
+			o.say("same", sim.InvalidHandleValue == t.GetCurrentProcess())
+			o.say("wait", t.WaitForSingleObject(sim.InvalidHandleValue, 0))
+			o.say("close", t.CloseHandle(t.GetCurrentProcess()))
+		},
+		"try-enter-critical-section": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			released := t.CreateEvent(true, false)
+			busy, free := false, false
+			cs.Enter(t)
+			o.say("owner_again", cs.TryEnter(t))
+			cs.Leave(t)
+			h := spawn(t, func(t *sim.Thread) {
+				busy = cs.TryEnter(t)
+				t.WaitForSingleObject(released, sim.Infinite)
+				if free = cs.TryEnter(t); free {
+					cs.Leave(t)
+				}
+			})
+			t.Sleep(settle)
+			cs.Leave(t)
+			t.SetEvent(released)
+			join(t, h)
+			o.say("busy", busy)
+			o.say("free", free)
+			t.CloseHandle(released)
+		},
 		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
 			e := t.CreateEvent(true, false)
 			o.say("zero", t.WaitForSingleObject(e, 0))

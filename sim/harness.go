@@ -178,6 +178,13 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 		h.running[wi] = wt.task.ID()
 		h.mark(wt, CallStart, wi, NoteRoutineStart, 0)
 		var code uint32
+		defer func() {
+			// A routine that ended its thread with ExitThread ended too.
+			if wt.exiting {
+				h.running[wi] = scheduler.NoThread
+				h.mark(wt, CallExit, wi, NoteRoutineExit, wt.exitCode)
+			}
+		}()
 		wt.leaveImplementationForCallback(func() { code = start(wt, w, p) })
 		h.running[wi] = scheduler.NoThread
 		h.mark(wt, CallExit, wi, NoteRoutineExit, code)

@@ -48,8 +48,7 @@ func (s *Simulator) Run(strategy scheduler.Strategy, main func(t *Thread)) *Resu
 	r := s.eng.Run(strategy, func(task *scheduler.Task) {
 		t := k.newThread(task, nil)
 		t.implDepth = 0
-		main(t)
-		t.exit(0)
+		t.exit(t.run(func(t *Thread) uint32 { main(t); return 0 }))
 	})
 	if r.Abandoned {
 		return &Result{Result: r}
@@ -88,6 +87,8 @@ const (
 	objThread objectKind = iota + 1
 	objEvent
 	objProcess
+	objSemaphore
+	objMutex
 )
 
 // object is a kernel object: a thread or an event.
@@ -97,6 +98,13 @@ type object struct {
 	signaled bool
 	manual   bool
 	thread   *Thread
+	// count and max are a semaphore's count and maximum count.
+	count, max int32
+	// owner, depth and abandoned are a mutex's owner (nil: free), how many
+	// times the owner holds it, and whether its last owner ended holding it.
+	owner     *Thread
+	depth     int
+	abandoned bool
 	// blocked are the waits blocked on the object, in the order they
 	// blocked; a wait leaves every list it is on when it is satisfied or
 	// times out.
@@ -110,6 +118,10 @@ func (o *object) describe() string {
 		return fmt.Sprintf("thread T%d", o.thread.task.ID())
 	case objProcess:
 		return "the current process"
+	case objSemaphore:
+		return fmt.Sprintf("semaphore #%d", o.serial)
+	case objMutex:
+		return fmt.Sprintf("mutex #%d", o.serial)
 	default:
 		kind := "auto-reset"
 		if o.manual {

@@ -32,6 +32,13 @@ const (
 	cGetExitCode
 	cExchangeAdd
 	cTryEnterCS
+	cPulseEvent
+	cCreateSemaphore
+	cReleaseSem
+	cCreateMutex
+	cReleaseMutex
+	cResumeThread
+	cExitThread
 	numOpCodes
 )
 
@@ -76,6 +83,13 @@ func (c opCode) name() string {
 		cGetExitCode:          OpGetExitCode,
 		cExchangeAdd:          OpExchangeAdd,
 		cTryEnterCS:           OpTryEnterCS,
+		cPulseEvent:           OpPulseEvent,
+		cCreateSemaphore:      OpCreateSemaphore,
+		cReleaseSem:           OpReleaseSem,
+		cCreateMutex:          OpCreateMutex,
+		cReleaseMutex:         OpReleaseMutex,
+		cResumeThread:         OpResumeThread,
+		cExitThread:           OpExitThread,
 	}
 	if c < numOpCodes {
 		return names[c]

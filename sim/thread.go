@@ -30,6 +30,41 @@ type Thread struct {
 	wait      waitState
 	// pseudo is the entry of the GetCurrentThread pseudo-handle.
 	pseudo handleEntry
+	// owned are the mutexes the thread owns.
+	owned []*object
+	// suspend is the suspend count (CREATE_SUSPENDED, ResumeThread), and
+	// resumed carries the resumer's clock to the thread.
+	suspend uint32
+	resumed vclock
+	// exiting is set by ExitThread while the thread unwinds.
+	exiting bool
+}
+
+// threadExit is what ExitThread panics with to unwind the thread's
+// goroutine; run recovers it.
+type threadExit struct{}
+
+// run runs start on t and returns its result, or the code of the
+// ExitThread that ended it early.
+func (t *Thread) run(start func(t *Thread) uint32) (code uint32) {
+	defer func() {
+		if t.exiting {
+			recover()
+			code = t.exitCode
+		}
+	}()
+	return start(t)
+}
+
+// suspendWaiter is the scheduler.Waiter of a suspended thread.
+type suspendWaiter struct{ t *Thread }
+
+// Ready implements scheduler.Waiter.
+func (w *suspendWaiter) Ready() bool { return w.t.suspend == 0 }
+
+// Describe implements scheduler.Waiter.
+func (w *suspendWaiter) Describe() string {
+	return "suspended (CREATE_SUSPENDED), waiting for ResumeThread"
 }
 
 // check panics with a clear message when t cannot make a kernel call.
@@ -70,19 +105,90 @@ func (t *Thread) CreateThread(start func(t *Thread) uint32) (Handle, uint32) {
 		t.result(0)
 		return 0, ErrorNotEnoughMemory
 	}
-	var child *Thread
-	task := t.task.Spawn(fmt.Sprintf("thread-%d", len(t.k.threads)), func(task *scheduler.Task) {
-		code := start(child)
-		child.exit(code)
-	})
-	child = t.k.newThread(task, t)
-	h := t.k.newHandle(t, child.obj, OpCreateThread)
+	h, _ := t.spawn(start, false)
 	t.result(int64(h))
 	return h, ErrorSuccess
 }
 
-// exit ends t: its object is signalled and carries t's clock to waiters.
+// CreateSuspended is the CREATE_SUSPENDED flag of CreateThreadEx.
+const CreateSuspended uint32 = 0x4
+
+// CreateThreadEx is CreateThread with its creation flags and its
+// thread-id out-parameter: with CreateSuspended the new thread does not
+// run until ResumeThread; id is the new thread's id, as GetThreadID would
+// report it. Other flags are refused with ErrorInvalidParameter. Fault
+// injection applies as in CreateThread.
+func (t *Thread) CreateThreadEx(start func(t *Thread) uint32, flags uint32) (h Handle, id uint32, err uint32) {
+	t.step(t.k.ops[cCreateThread], int64(flags), 0, 0)
+	if flags&^CreateSuspended != 0 {
+		t.lastErr = ErrorInvalidParameter
+		t.result(0)
+		return 0, 0, ErrorInvalidParameter
+	}
+	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(t.k.ops[cCreateThreadFails], 2) == 1 {
+		t.lastErr = ErrorNotEnoughMemory
+		t.result(0)
+		return 0, 0, ErrorNotEnoughMemory
+	}
+	h, child := t.spawn(start, flags&CreateSuspended != 0)
+	t.result(int64(h))
+	return h, child.id, ErrorSuccess
+}
+
+// spawn starts the thread of CreateThread and CreateThreadEx.
+func (t *Thread) spawn(start func(t *Thread) uint32, suspended bool) (Handle, *Thread) {
+	var child *Thread
+	task := t.task.Spawn(fmt.Sprintf("thread-%d", len(t.k.threads)), func(task *scheduler.Task) {
+		if child.suspend > 0 {
+			task.Block(&suspendWaiter{child}, -1, t.k.ops[cResumeThread], 0, 0)
+			t.k.races.acquire(child, &child.resumed)
+		}
+		child.exit(child.run(start))
+	})
+	child = t.k.newThread(task, t)
+	if suspended {
+		child.suspend = 1
+	}
+	return t.k.newHandle(t, child.obj, OpCreateThread), child
+}
+
+// ResumeThread lowers the suspend count of the thread h refers to and
+// returns the count before; the thread runs once it reaches 0. It returns
+// 0xFFFFFFFF with ErrorInvalidHandle when h is not an open thread handle.
+func (t *Thread) ResumeThread(h Handle) uint32 {
+	t.step(t.k.ops[cResumeThread], int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpResumeThread)
+	if !ok || e.obj.kind != objThread {
+		t.lastErr = ErrorInvalidHandle
+		t.result(-1)
+		return 0xFFFFFFFF
+	}
+	th := e.obj.thread
+	prev := th.suspend
+	if prev > 0 {
+		th.suspend--
+		t.k.races.release(t, &th.resumed)
+	}
+	t.result(int64(prev))
+	return prev
+}
+
+// ExitThread ends the calling thread at once with the given exit code:
+// nothing after it in the thread's code runs, its handle is signalled and
+// the mutexes it owns are abandoned. (It unwinds the thread's goroutine, so
+// Go deferred functions do run, and kernel calls they make take effect;
+// on Windows nothing of the thread runs after ExitThread.)
+func (t *Thread) ExitThread(code uint32) {
+	t.step(t.k.ops[cExitThread], int64(code), 0, 0)
+	t.exiting, t.exitCode = true, code
+	panic(threadExit{})
+}
+
+// exit ends t: the mutexes it owns are abandoned, its object is signalled
+// and carries t's clock to waiters.
 func (t *Thread) exit(code uint32) {
+	t.exiting = false
+	t.abandonMutexes()
 	t.exited, t.exitCode = true, code
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)

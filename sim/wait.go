@@ -18,6 +18,8 @@ type waitState struct {
 	// (0 for wait-all), set by the thread that signalled it; -1 while the
 	// wait is not satisfied.
 	granted int
+	// abandoned is set when the wait took an abandoned mutex.
+	abandoned bool
 }
 
 // Ready implements scheduler.Waiter: a blocked wait is satisfied by the
@@ -26,22 +28,38 @@ type waitState struct {
 func (w *waitState) Ready() bool { return w.granted >= 0 }
 
 // satisfiable reports whether the wait could complete now: one of its
-// objects is signalled (any), or all of them are (all).
+// objects is signalled for its thread (any), or all of them are (all).
 func (w *waitState) satisfiable() bool {
 	if w.all {
 		for _, o := range w.objs {
-			if !o.signaled {
+			if !o.signaledFor(w.t) {
 				return false
 			}
 		}
 		return len(w.objs) > 0
 	}
 	for _, o := range w.objs {
-		if o.signaled {
+		if o.signaledFor(w.t) {
 			return true
 		}
 	}
 	return false
+}
+
+// signaledFor reports whether a wait by t on o would be satisfied now. A
+// mutex is signalled when it is free, and always for its owner.
+func (o *object) signaledFor(t *Thread) bool {
+	if o.kind == objMutex {
+		return o.owner == nil || o.owner == t
+	}
+	return o.signaled
+}
+
+// consumable reports whether taking o changes it, so that one signal can
+// satisfy only some of the waits on it: an auto-reset event, a semaphore,
+// a mutex.
+func (o *object) consumable() bool {
+	return (o.kind == objEvent && !o.manual) || o.kind == objSemaphore || o.kind == objMutex
 }
 
 // Describe implements scheduler.Waiter.
@@ -49,9 +67,14 @@ func (w *waitState) Describe() string {
 	parts := make([]string, len(w.objs))
 	for i, o := range w.objs {
 		parts[i] = fmt.Sprintf("%s (handle %v)", o.describe(), w.handles[i])
-		if o.kind == objThread {
+		switch o.kind {
+		case objThread:
 			parts[i] += " to exit"
-		} else {
+		case objProcess:
+			parts[i] += " to end"
+		case objMutex, objSemaphore:
+			parts[i] += " to be released"
+		default:
 			parts[i] += " to be set"
 		}
 	}
@@ -65,12 +88,28 @@ func (w *waitState) Describe() string {
 }
 
 // acquire takes a signalled object for the waiter: an auto-reset event
-// resets, and the waiter gets the object's clock (happens-before).
-func (t *Thread) acquire(o *object) {
-	if o.kind == objEvent && !o.manual {
+// resets, a semaphore's count goes down, a mutex becomes the waiter's; and
+// the waiter gets the object's clock (happens-before). It reports whether
+// the object was an abandoned mutex.
+func (t *Thread) acquire(o *object) (abandoned bool) {
+	switch {
+	case o.kind == objEvent && !o.manual:
+		o.signaled = false
+	case o.kind == objSemaphore:
+		o.count--
+		o.signaled = o.count > 0
+	case o.kind == objMutex:
+		if o.owner == t {
+			o.depth++
+		} else {
+			o.owner, o.depth = t, 1
+			t.owned = append(t.owned, o)
+		}
+		abandoned, o.abandoned = o.abandoned, false
 		o.signaled = false
 	}
 	t.k.races.acquire(t, &o.vc)
+	return abandoned
 }
 
 func (t *Thread) deadline(ms uint32) int64 {
@@ -94,10 +133,13 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 		return WaitFailed
 	}
 	o := e.obj
-	if o.signaled {
-		t.acquire(o)
-		t.result(int64(WaitObject0))
-		return WaitObject0
+	if o.signaledFor(t) {
+		r := WaitObject0
+		if t.acquire(o) {
+			r = WaitAbandoned0
+		}
+		t.result(int64(r))
+		return r
 	}
 	if ms == 0 {
 		t.result(int64(WaitTimeout))
@@ -116,7 +158,7 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 // objects satisfies it (hand-off), or until the deadline passes, and
 // returns WaitObject0+i or WaitTimeout.
 func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 int64) uint32 {
-	w.granted = -1
+	w.granted, w.abandoned = -1, false
 	for i, o := range w.objs {
 		o.blocked = append(o.blocked, w)
 		t.k.lookup(t, w.handles[i]).waiters++
@@ -124,6 +166,9 @@ func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 i
 	for {
 		timedOut := t.task.Block(w, deadline, op, a0, a1)
 		if w.granted >= 0 {
+			if w.abandoned {
+				return WaitAbandoned0 + uint32(w.granted)
+			}
 			return WaitObject0 + uint32(w.granted)
 		}
 		if timedOut {
@@ -151,16 +196,24 @@ func (k *Kernel) unblock(w *waitState) {
 // auto-reset event resets) and their clocks, and leaves every wait list.
 func (k *Kernel) grant(w *waitState) {
 	k.unblock(w)
+	w.take()
+}
+
+// take completes the satisfiable wait w: it acquires every object (all)
+// or the lowest-indexed signalled one (any), and sets granted and
+// abandoned.
+func (w *waitState) take() {
+	w.granted, w.abandoned = -1, false
 	if w.all {
 		for _, o := range w.objs {
-			w.t.acquire(o)
+			w.abandoned = w.t.acquire(o) || w.abandoned
 		}
 		w.granted = 0
 		return
 	}
 	for i, o := range w.objs {
-		if o.signaled {
-			w.t.acquire(o)
+		if o.signaledFor(w.t) {
+			w.abandoned = w.t.acquire(o)
 			w.granted = i
 			return
 		}
@@ -168,36 +221,40 @@ func (k *Kernel) grant(w *waitState) {
 }
 
 // handOff gives o, just signalled by t, to the waits blocked on it, as
-// Windows does inside SetEvent and at a thread's exit rather than when the
-// waiters next run: an auto-reset event satisfies exactly one of the waits
-// it can satisfy (which one Windows does not define, so it is a decision of
-// the strategy) and stays reset; a manual-reset event or an exited thread
-// satisfies every one of them, in the order they blocked, so a ResetEvent
-// right after SetEvent still leaves them released.
+// Windows does inside the call that signals it (SetEvent, ReleaseSemaphore,
+// ReleaseMutex, a thread's end) rather than when the waiters next run. An
+// object that taking changes (an auto-reset event, a semaphore, a mutex)
+// satisfies one wait after another while it stays signalled, and which of
+// several waits it can satisfy gets it Windows does not define, so each
+// pick is a decision of the strategy; a manual-reset event or an ended
+// thread satisfies every wait it can, in the order they blocked, so a
+// ResetEvent right after SetEvent still leaves them released.
 func (t *Thread) handOff(o *object) {
 	if len(o.blocked) == 0 {
 		return
 	}
-	if o.kind == objEvent && !o.manual {
-		n := 0
-		for _, w := range o.blocked {
-			if w.satisfiable() {
-				n++
+	if o.consumable() {
+		for o.signaled {
+			n := 0
+			for _, w := range o.blocked {
+				if w.satisfiable() {
+					n++
+				}
 			}
-		}
-		if n == 0 {
-			return
-		}
-		pick := t.task.Choose(t.k.ops[cSetEventWakes], n)
-		for _, w := range o.blocked {
-			if !w.satisfiable() {
-				continue
-			}
-			if pick == 0 {
-				t.k.grant(w)
+			if n == 0 {
 				return
 			}
-			pick--
+			pick := t.task.Choose(t.k.ops[cSetEventWakes], n)
+			for _, w := range o.blocked {
+				if !w.satisfiable() {
+					continue
+				}
+				if pick == 0 {
+					t.k.grant(w)
+					break
+				}
+				pick--
+			}
 		}
 		return
 	}
@@ -259,17 +316,9 @@ func (t *Thread) tryAcquire(w *waitState) (uint32, bool) {
 	if !w.satisfiable() {
 		return 0, false
 	}
-	if w.all {
-		for _, o := range w.objs {
-			t.acquire(o)
-		}
-		return WaitObject0, true
+	w.take()
+	if w.abandoned {
+		return WaitAbandoned0 + uint32(w.granted), true
 	}
-	for i, o := range w.objs {
-		if o.signaled {
-			t.acquire(o)
-			return WaitObject0 + uint32(i), true
-		}
-	}
-	return 0, false
+	return WaitObject0 + uint32(w.granted), true
 }

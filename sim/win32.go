@@ -29,8 +29,11 @@ const Infinite uint32 = 0xFFFFFFFF
 // Return values of the wait functions.
 const (
 	WaitObject0 uint32 = 0
-	WaitTimeout uint32 = 258
-	WaitFailed  uint32 = 0xFFFFFFFF
+	// WaitAbandoned0 (+i) says the wait took a mutex whose owner had ended
+	// without releasing it.
+	WaitAbandoned0 uint32 = 0x80
+	WaitTimeout    uint32 = 258
+	WaitFailed     uint32 = 0xFFFFFFFF
 )
 
 // Win32 error codes the simulation uses.
@@ -39,6 +42,7 @@ const (
 	ErrorInvalidHandle    uint32 = 6
 	ErrorNotEnoughMemory  uint32 = 8
 	ErrorInvalidParameter uint32 = 87
+	ErrorTooManyPosts     uint32 = 298
 	ErrorNotOwner         uint32 = 288
 	ErrorPossibleDeadlock uint32 = 1131
 )
@@ -60,6 +64,10 @@ func ErrorName(code uint32) string {
 		return "ERROR_INVALID_PARAMETER"
 	case ErrorNotOwner:
 		return "ERROR_NOT_OWNER"
+	case ErrorTooManyPosts:
+		return "ERROR_TOO_MANY_POSTS"
+	case WaitAbandoned0:
+		return "WAIT_ABANDONED"
 	case ErrorPossibleDeadlock:
 		return "ERROR_POSSIBLE_DEADLOCK"
 	case WaitTimeout:
@@ -95,6 +103,13 @@ const (
 	OpGetExitCode     = "GetExitCodeThread"
 	OpExchangeAdd     = "InterlockedExchangeAdd"
 	OpTryEnterCS      = "TryEnterCriticalSection"
+	OpPulseEvent      = "PulseEvent"
+	OpCreateSemaphore = "CreateSemaphore"
+	OpReleaseSem      = "ReleaseSemaphore"
+	OpCreateMutex     = "CreateMutex"
+	OpReleaseMutex    = "ReleaseMutex"
+	OpResumeThread    = "ResumeThread"
+	OpExitThread      = "ExitThread"
 
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"

@@ -153,6 +153,138 @@ func probes() map[string]func(t *sim.Thread, o *out) {
 			o.say("free", free)
 			t.CloseHandle(released)
 		},
+		"semaphore-counts": func(t *sim.Thread, o *out) {
+			s := t.CreateSemaphore(2, 3)
+			o.say("first", t.WaitForSingleObject(s, 0))
+			o.say("second", t.WaitForSingleObject(s, 0))
+			o.say("third", t.WaitForSingleObject(s, 0))
+			prev, ok := t.ReleaseSemaphore(s, 3)
+			o.say("release_ok", ok)
+			o.say("prev", prev)
+			_, ok = t.ReleaseSemaphore(s, 1)
+			o.say("too_many", ok)
+			o.say("error", t.GetLastError())
+			o.say("after_fail", t.WaitForSingleObject(s, 0))
+			t.CloseHandle(s)
+		},
+		"semaphore-releases-waiters": func(t *sim.Thread, o *out) {
+			s := t.CreateSemaphore(0, 10)
+			woken, timedout := 0, 0
+			waiter := func(t *sim.Thread) {
+				if t.WaitForSingleObject(s, 1000) == sim.WaitObject0 {
+					woken++
+				} else {
+					timedout++
+				}
+			}
+			a, b, c := spawn(t, waiter), spawn(t, waiter), spawn(t, waiter)
+			t.Sleep(settle)
+			t.ReleaseSemaphore(s, 2)
+			o.say("setter_gets", t.WaitForSingleObject(s, 0))
+			join(t, a)
+			join(t, b)
+			join(t, c)
+			o.say("woken", woken)
+			o.say("timedout", timedout)
+			t.CloseHandle(s)
+		},
+		"semaphore-bad-args": func(t *sim.Thread, o *out) {
+			o.say("above_max", t.CreateSemaphore(4, 3) == 0)
+			o.say("error", t.GetLastError())
+			o.say("zero_max", t.CreateSemaphore(0, 0) == 0)
+			o.say("error2", t.GetLastError())
+		},
+		"mutex-recursive": func(t *sim.Thread, o *out) {
+			m := t.CreateMutex(true)
+			o.say("again", t.WaitForSingleObject(m, 0))
+			var busy, notOwnerErr uint32
+			var notOwner bool
+			h := spawn(t, func(t *sim.Thread) {
+				busy = t.WaitForSingleObject(m, 0)
+				notOwner = t.ReleaseMutex(m)
+				notOwnerErr = t.GetLastError()
+			})
+			join(t, h)
+			o.say("busy", busy)
+			o.say("not_owner", notOwner)
+			o.say("not_owner_error", notOwnerErr)
+			o.say("release1", t.ReleaseMutex(m))
+			o.say("release2", t.ReleaseMutex(m))
+			o.say("release3", t.ReleaseMutex(m))
+			o.say("release3_error", t.GetLastError())
+			t.CloseHandle(m)
+		},
+		"mutex-abandoned": func(t *sim.Thread, o *out) {
+			m := t.CreateMutex(false)
+			h := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(m, sim.Infinite) })
+			join(t, h)
+			o.say("first", t.WaitForSingleObject(m, 0))
+			o.say("again", t.WaitForSingleObject(m, 0))
+			o.say("release1", t.ReleaseMutex(m))
+			o.say("release2", t.ReleaseMutex(m))
+			t.CloseHandle(m)
+		},
+		"mutex-handed-to-waiter": func(t *sim.Thread, o *out) {
+			m := t.CreateMutex(true)
+			got := uint32(99)
+			h := spawn(t, func(t *sim.Thread) {
+				got = t.WaitForSingleObject(m, 5000)
+				t.Sleep(settle)
+				t.ReleaseMutex(m)
+			})
+			t.Sleep(settle)
+			t.ReleaseMutex(m)
+			o.say("releaser_again", t.WaitForSingleObject(m, 0))
+			join(t, h)
+			o.say("waiter", got)
+			t.CloseHandle(m)
+		},
+		"pulse-manual": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(true, false)
+			a, b := uint32(99), uint32(99)
+			ha := spawn(t, func(t *sim.Thread) { a = t.WaitForSingleObject(e, 2000) })
+			hb := spawn(t, func(t *sim.Thread) { b = t.WaitForSingleObject(e, 2000) })
+			t.Sleep(settle)
+			o.say("pulse", t.PulseEvent(e))
+			o.say("after", t.WaitForSingleObject(e, 0))
+			join(t, ha)
+			join(t, hb)
+			o.say("a", a)
+			o.say("b", b)
+			t.CloseHandle(e)
+		},
+		"pulse-nobody-waiting": func(t *sim.Thread, o *out) {
+			e := t.CreateEvent(false, false)
+			o.say("pulse", t.PulseEvent(e))
+			o.say("after", t.WaitForSingleObject(e, 0))
+			t.CloseHandle(e)
+		},
+		"create-suspended": func(t *sim.Thread, o *out) {
+			ran := 0
+			h, id, _ := t.CreateThreadEx(func(*sim.Thread) uint32 { ran = 1; return 0 }, sim.CreateSuspended)
+			o.say("id_matches", id == t.GetThreadID(h))
+			t.Sleep(settle)
+			o.say("ran_before_resume", ran)
+			o.say("wait_suspended", t.WaitForSingleObject(h, 0))
+			o.say("resume", t.ResumeThread(h))
+			o.say("wait", t.WaitForSingleObject(h, sim.Infinite))
+			o.say("ran", ran)
+			o.say("resume_ended", t.ResumeThread(h))
+			t.CloseHandle(h)
+		},
+		"exit-thread": func(t *sim.Thread, o *out) {
+			after := 0
+			h, _ := t.CreateThread(func(t *sim.Thread) uint32 {
+				t.ExitThread(42)
+				after = 1
+				return 7
+			})
+			t.WaitForSingleObject(h, sim.Infinite)
+			code, _ := t.GetExitCodeThread(h)
+			o.say("code", code)
+			o.say("after", after)
+			t.CloseHandle(h)
+		},
 		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
 			e := t.CreateEvent(true, false)
 			o.say("zero", t.WaitForSingleObject(e, 0))

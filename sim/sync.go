@@ -1,0 +1,142 @@
+package sim
+
+// CreateSemaphore creates a semaphore with the given count and maximum
+// count and returns a handle to it. It returns 0 with ErrorInvalidParameter
+// when max is not positive or initial is outside [0, max].
+func (t *Thread) CreateSemaphore(initial, max int32) Handle {
+	t.step(t.k.ops[cCreateSemaphore], int64(initial), int64(max), 0)
+	if max <= 0 || initial < 0 || initial > max {
+		t.lastErr = ErrorInvalidParameter
+		t.result(0)
+		return 0
+	}
+	o := t.k.newObject(objSemaphore)
+	o.count, o.max, o.signaled = initial, max, initial > 0
+	if initial > 0 {
+		t.k.races.release(t, &o.vc)
+	}
+	t.lastErr = ErrorSuccess
+	h := t.k.newHandle(t, o, OpCreateSemaphore)
+	t.result(int64(h))
+	return h
+}
+
+// ReleaseSemaphore adds n to the count of the semaphore h refers to and
+// returns the count before. Threads blocked on it are released inside the
+// call, as many as the count allows (the strategy chooses which). It fails,
+// changing nothing, with ErrorTooManyPosts when the count would pass the
+// maximum, ErrorInvalidParameter when n is not positive, and
+// ErrorInvalidHandle when h is not an open semaphore handle.
+func (t *Thread) ReleaseSemaphore(h Handle, n int32) (prev int32, ok bool) {
+	t.step(t.k.ops[cReleaseSem], int64(h), int64(n), 0)
+	e, ok := t.k.use(t, h, OpReleaseSem)
+	switch {
+	case !ok || e.obj.kind != objSemaphore:
+		t.lastErr = ErrorInvalidHandle
+	case n <= 0:
+		t.lastErr = ErrorInvalidParameter
+	case int64(e.obj.count)+int64(n) > int64(e.obj.max):
+		t.lastErr = ErrorTooManyPosts
+	default:
+		o := e.obj
+		prev = o.count
+		o.count += n
+		o.signaled = true
+		t.k.races.release(t, &o.vc)
+		t.handOff(o)
+		t.result(int64(prev))
+		return prev, true
+	}
+	t.result(-1)
+	return 0, false
+}
+
+// CreateMutex creates a mutex, owned by the caller when initialOwner is
+// set, and returns a handle to it. A mutex is recursive: its owner's waits
+// on it succeed at once, and it is free for others once each of them has
+// its ReleaseMutex. A mutex whose owner ends without releasing it is
+// abandoned: the next wait that takes it returns WaitAbandoned0 (+ its
+// index) and owns it.
+func (t *Thread) CreateMutex(initialOwner bool) Handle {
+	t.step(t.k.ops[cCreateMutex], b2i(initialOwner), 0, 0)
+	o := t.k.newObject(objMutex)
+	o.signaled = true
+	if initialOwner {
+		t.acquire(o)
+	}
+	t.lastErr = ErrorSuccess
+	h := t.k.newHandle(t, o, OpCreateMutex)
+	t.result(int64(h))
+	return h
+}
+
+// ReleaseMutex gives up one level of the caller's ownership of the mutex h
+// refers to; the last one frees it, and a thread blocked on it gets it
+// inside the call. It fails with ErrorNotOwner when the caller does not own
+// it, and ErrorInvalidHandle when h is not an open mutex handle.
+func (t *Thread) ReleaseMutex(h Handle) bool {
+	t.step(t.k.ops[cReleaseMutex], int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpReleaseMutex)
+	switch {
+	case !ok || e.obj.kind != objMutex:
+		t.lastErr = ErrorInvalidHandle
+	case e.obj.owner != t:
+		t.lastErr = ErrorNotOwner
+	default:
+		o := e.obj
+		if o.depth--; o.depth == 0 {
+			t.disown(o)
+			t.k.races.release(t, &o.vc)
+			t.handOff(o)
+		}
+		t.result(1)
+		return true
+	}
+	t.result(0)
+	return false
+}
+
+// disown frees the mutex o, which t owns.
+func (t *Thread) disown(o *object) {
+	o.owner, o.depth, o.signaled = nil, 0, true
+	for i, m := range t.owned {
+		if m == o {
+			t.owned = append(t.owned[:i], t.owned[i+1:]...)
+			break
+		}
+	}
+}
+
+// abandonMutexes frees every mutex t still owns as it ends, marked
+// abandoned, and hands each to a thread blocked on it.
+func (t *Thread) abandonMutexes() {
+	for len(t.owned) > 0 {
+		o := t.owned[len(t.owned)-1]
+		t.disown(o)
+		o.abandoned = true
+		t.k.races.release(t, &o.vc)
+		t.handOff(o)
+	}
+}
+
+// PulseEvent sets the event h refers to and resets it at once: a
+// manual-reset event releases every thread blocked on it, an auto-reset
+// one at most one (the strategy chooses which), and with nobody waiting it
+// releases nobody. (The PulseEvent page calls it unreliable on Windows,
+// where a waiter briefly taken out of its wait misses the pulse; sim has no
+// such moments, so it never misses one.)
+func (t *Thread) PulseEvent(h Handle) bool {
+	t.step(t.k.ops[cPulseEvent], int64(h), 0, 0)
+	e, ok := t.k.use(t, h, OpPulseEvent)
+	if !ok || e.obj.kind != objEvent {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return false
+	}
+	e.obj.signaled = true
+	t.k.races.release(t, &e.obj.vc)
+	t.handOff(e.obj)
+	e.obj.signaled = false
+	t.result(1)
+	return true
+}

@@ -39,6 +39,11 @@ func (cs *CriticalSection) bind(t *Thread) int64 {
 // Enter blocks until the calling thread owns the critical section.
 func (cs *CriticalSection) Enter(t *Thread) {
 	t.task.Step(t.k.ops[cEnterCS], cs.bind(t), 0, 0)
+	cs.block(t)
+}
+
+// block takes the critical section, waiting for it as long as it takes.
+func (cs *CriticalSection) block(t *Thread) {
 	for {
 		switch cs.owner {
 		case nil:

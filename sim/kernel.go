@@ -16,6 +16,11 @@ type Config struct {
 	// where its calls begin and end) become data decisions of the
 	// strategy, succeeding (0) or failing with ERROR_NOT_ENOUGH_MEMORY (1).
 	Faults bool
+	// NoSpuriousWakeups makes every condition-variable sleep wait for a
+	// wake or its timeout. By default each sleep may also return with no
+	// wake at all, as Windows allows, and the strategy decides whether it
+	// does, so code that does not re-check its condition is caught.
+	NoSpuriousWakeups bool
 }
 
 // Simulator runs simulated programs, one run at a time, reusing its buffers.
@@ -76,6 +81,8 @@ type Kernel struct {
 	faults           []Fault
 	races            raceDetector
 	criticalSections int
+	srwLocks         int
+	condVars         int
 	// process is the current-process pseudo-handle's entry: an object
 	// that is never signalled while the run lasts.
 	process handleEntry
@@ -196,7 +203,7 @@ func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
 		return nil, false
 	case !e.open:
 		kind := FaultUseAfterClose
-		if op == OpWaitSingle || op == OpWaitMultiple {
+		if op == OpWaitSingle || op == OpWaitMultiple || op == OpSignalAndWait {
 			kind = FaultWaitClosed
 		}
 		k.fault(t, kind, h, fmt.Sprintf("%s(%v): handle to %s was closed by T%d at step %d",

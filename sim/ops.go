@@ -39,6 +39,15 @@ const (
 	cReleaseMutex
 	cResumeThread
 	cExitThread
+	cSRWExclusive
+	cSRWShared
+	cSRWTry
+	cSRWRelease
+	cCVSleep
+	cCVSpurious
+	cCVWake
+	cCVWakes
+	cSignalAndWait
 	numOpCodes
 )
 
@@ -90,6 +99,15 @@ func (c opCode) name() string {
 		cReleaseMutex:         OpReleaseMutex,
 		cResumeThread:         OpResumeThread,
 		cExitThread:           OpExitThread,
+		cSRWExclusive:         OpSRWExclusive,
+		cSRWShared:            OpSRWShared,
+		cSRWTry:               OpSRWTry,
+		cSRWRelease:           OpSRWRelease,
+		cCVSleep:              OpCVSleep,
+		cCVSpurious:           ChoiceCVSpurious,
+		cCVWake:               OpCVWake,
+		cCVWakes:              ChoiceCVWakes,
+		cSignalAndWait:        OpSignalAndWait,
 	}
 	if c < numOpCodes {
 		return names[c]

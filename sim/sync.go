@@ -140,3 +140,46 @@ func (t *Thread) PulseEvent(h Handle) bool {
 	t.result(1)
 	return true
 }
+
+// SignalObjectAndWait signals toSignal and waits on toWait in one call,
+// with no scheduling point in between: an event is set, a mutex released
+// once, a semaphore released by one, each handing itself to blocked
+// waiters inside the call; then the wait is WaitForSingleObject's. When the
+// signal fails (ErrorNotOwner for a mutex the caller does not own,
+// ErrorTooManyPosts for a full semaphore, ErrorInvalidHandle for anything
+// else) it returns WaitFailed and does not wait.
+func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 {
+	t.step(t.k.ops[cSignalAndWait], int64(toSignal), int64(toWait), int64(ms))
+	fail := func(code uint32) uint32 {
+		t.lastErr = code
+		t.result(int64(WaitFailed))
+		return WaitFailed
+	}
+	e, ok := t.k.use(t, toSignal, OpSignalAndWait)
+	if !ok {
+		return fail(ErrorInvalidHandle)
+	}
+	switch o := e.obj; o.kind {
+	case objEvent:
+		o.signaled = true
+	case objMutex:
+		if o.owner != t {
+			return fail(ErrorNotOwner)
+		}
+		if o.depth--; o.depth > 0 {
+			return t.waitSingle(toWait, ms, cSignalAndWait)
+		}
+		t.disown(o)
+	case objSemaphore:
+		if o.count >= o.max {
+			return fail(ErrorTooManyPosts)
+		}
+		o.count++
+		o.signaled = true
+	default:
+		return fail(ErrorInvalidHandle)
+	}
+	t.k.races.release(t, &e.obj.vc)
+	t.handOff(e.obj)
+	return t.waitSingle(toWait, ms, cSignalAndWait)
+}

@@ -126,7 +126,13 @@ func (t *Thread) deadline(ms uint32) int64 {
 // which is also recorded as a handle fault.
 func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 	t.step(t.k.ops[cWaitSingle], int64(h), int64(ms), 0)
-	e, ok := t.k.use(t, h, OpWaitSingle)
+	return t.waitSingle(h, ms, cWaitSingle)
+}
+
+// waitSingle is WaitForSingleObject after its scheduling point; op names
+// the call in faults and in the log.
+func (t *Thread) waitSingle(h Handle, ms uint32, op opCode) uint32 {
+	e, ok := t.k.use(t, h, op.name())
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
 		t.result(int64(WaitFailed))
@@ -149,7 +155,7 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 	w.objs = append(w.objs[:0], o)
 	w.handles = append(w.handles[:0], h)
 	w.all = false
-	r := t.block(w, t.deadline(ms), t.k.ops[cWaitSingle], int64(h), int64(ms))
+	r := t.block(w, t.deadline(ms), t.k.ops[op], int64(h), int64(ms))
 	t.task.SetResult(int64(r))
 	return r
 }

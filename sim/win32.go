@@ -45,6 +45,7 @@ const (
 	ErrorTooManyPosts     uint32 = 298
 	ErrorNotOwner         uint32 = 288
 	ErrorPossibleDeadlock uint32 = 1131
+	ErrorTimeout          uint32 = 1460
 )
 
 // MaximumWaitObjects is the most handles WaitForMultipleObjects accepts.
@@ -70,6 +71,8 @@ func ErrorName(code uint32) string {
 		return "WAIT_ABANDONED"
 	case ErrorPossibleDeadlock:
 		return "ERROR_POSSIBLE_DEADLOCK"
+	case ErrorTimeout:
+		return "ERROR_TIMEOUT"
 	case WaitTimeout:
 		return "WAIT_TIMEOUT"
 	case WaitFailed:
@@ -110,6 +113,13 @@ const (
 	OpReleaseMutex    = "ReleaseMutex"
 	OpResumeThread    = "ResumeThread"
 	OpExitThread      = "ExitThread"
+	OpSRWExclusive    = "AcquireSRWLockExclusive"
+	OpSRWShared       = "AcquireSRWLockShared"
+	OpSRWTry          = "TryAcquireSRWLock"
+	OpSRWRelease      = "ReleaseSRWLock"
+	OpCVSleep         = "SleepConditionVariable"
+	OpCVWake          = "WakeConditionVariable"
+	OpSignalAndWait   = "SignalObjectAndWait"
 
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"
@@ -119,4 +129,10 @@ const (
 	// one blocked wait it can satisfy: which of them (in the order they
 	// blocked) it releases.
 	ChoiceSetEventWakes = "SetEvent wakes"
+
+	// The data decisions of condition variables: whether a sleep returns
+	// with no wake (a spurious wake-up), and which sleeper a
+	// WakeConditionVariable wakes.
+	ChoiceCVSpurious = "SleepConditionVariable wakes spuriously"
+	ChoiceCVWakes    = "WakeConditionVariable wakes"
 )

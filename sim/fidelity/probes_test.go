@@ -285,6 +285,188 @@ func probes() map[string]func(t *sim.Thread, o *out) {
 			o.say("after", after)
 			t.CloseHandle(h)
 		},
+		"srw-shared-together": func(t *sim.Thread, o *out) {
+			var lock sim.SRWLock
+			in, release := t.CreateEvent(true, false), t.CreateEvent(true, false)
+			a := spawn(t, func(t *sim.Thread) {
+				lock.AcquireShared(t)
+				t.SetEvent(in)
+				t.WaitForSingleObject(release, sim.Infinite)
+				lock.ReleaseShared(t)
+			})
+			o.say("reader_inside", t.WaitForSingleObject(in, 5000))
+			o.say("shared_while_shared", lock.TryAcquireShared(t))
+			o.say("exclusive_while_shared", lock.TryAcquireExclusive(t))
+			lock.ReleaseShared(t)
+			t.SetEvent(release)
+			join(t, a)
+			o.say("exclusive_after", lock.TryAcquireExclusive(t))
+			o.say("shared_while_exclusive", lock.TryAcquireShared(t))
+			lock.ReleaseExclusive(t)
+			t.CloseHandle(in)
+			t.CloseHandle(release)
+		},
+		"srw-exclusive-blocks": func(t *sim.Thread, o *out) {
+			var lock sim.SRWLock
+			got := 0
+			lock.AcquireExclusive(t)
+			h := spawn(t, func(t *sim.Thread) { lock.AcquireShared(t); got = 1; lock.ReleaseShared(t) })
+			t.Sleep(settle)
+			o.say("while_held", got)
+			lock.ReleaseExclusive(t)
+			join(t, h)
+			o.say("after", got)
+		},
+		"cv-wake-one": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			var cv sim.ConditionVariable
+			ready, seen, woke := 0, 99, 0
+			h := spawn(t, func(t *sim.Thread) {
+				cs.Enter(t)
+				for ready == 0 {
+					cv.SleepCS(t, &cs, sim.Infinite)
+				}
+				seen, woke = ready, 1
+				cs.Leave(t)
+			})
+			t.Sleep(settle)
+			cs.Enter(t)
+			ready = 7
+			cv.Wake(t)
+			t.Sleep(settle)
+			o.say("woke_while_held", woke)
+			cs.Leave(t)
+			join(t, h)
+			o.say("seen", seen)
+		},
+		"cv-wake-all": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			var cv sim.ConditionVariable
+			g, woken := 0, 0
+			sleeper := func(t *sim.Thread) {
+				cs.Enter(t)
+				for g == 0 {
+					cv.SleepCS(t, &cs, sim.Infinite)
+				}
+				woken++
+				cs.Leave(t)
+			}
+			a, b := spawn(t, sleeper), spawn(t, sleeper)
+			t.Sleep(settle)
+			cs.Enter(t)
+			g = 1
+			cv.WakeAll(t)
+			cs.Leave(t)
+			join(t, a)
+			join(t, b)
+			o.say("woken", woken)
+		},
+		"cv-timeout": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			var cv sim.ConditionVariable
+			held := false
+			cs.Enter(t)
+			r := cv.SleepCS(t, &cs, 50)
+			o.say("result", r)
+			o.say("error", t.GetLastError())
+			h := spawn(t, func(t *sim.Thread) {
+				if held = cs.TryEnter(t); held {
+					cs.Leave(t)
+				}
+			})
+			join(t, h)
+			o.say("other_got_it", held)
+			cs.Leave(t)
+		},
+		"cv-srw": func(t *sim.Thread, o *out) {
+			var lock sim.SRWLock
+			var cv sim.ConditionVariable
+			ready, seen := 0, 99
+			h := spawn(t, func(t *sim.Thread) {
+				lock.AcquireExclusive(t)
+				for ready == 0 {
+					cv.SleepSRW(t, &lock, sim.Infinite, false)
+				}
+				seen = ready
+				lock.ReleaseExclusive(t)
+			})
+			t.Sleep(settle)
+			o.say("lock_free_while_asleep", lock.TryAcquireExclusive(t))
+			ready = 3
+			cv.Wake(t)
+			lock.ReleaseExclusive(t)
+			join(t, h)
+			o.say("seen", seen)
+		},
+		"signal-object-and-wait": func(t *sim.Thread, o *out) {
+			ping, pong := t.CreateEvent(false, false), t.CreateEvent(false, false)
+			h := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(ping, sim.Infinite); t.SetEvent(pong) })
+			t.Sleep(settle)
+			o.say("answer", t.SignalObjectAndWait(ping, pong, 5000))
+			o.say("ping_taken", t.WaitForSingleObject(ping, 0))
+			join(t, h)
+			t.CloseHandle(ping)
+			t.CloseHandle(pong)
+		},
+		"signal-object-and-wait-mutex": func(t *sim.Thread, o *out) {
+			m, e := t.CreateMutex(true), t.CreateEvent(true, true)
+			s := t.CreateSemaphore(0, 1)
+			o.say("release_mutex", t.SignalObjectAndWait(m, e, 0))
+			o.say("not_owner", t.SignalObjectAndWait(m, e, 0))
+			o.say("not_owner_error", t.GetLastError())
+			o.say("release_semaphore", t.SignalObjectAndWait(s, e, 0))
+			o.say("semaphore_count_1", t.WaitForSingleObject(s, 0))
+			t.CloseHandle(m)
+			t.CloseHandle(e)
+			t.CloseHandle(s)
+		},
+		"signal-object-and-wait-times-out": func(t *sim.Thread, o *out) {
+			a, b := t.CreateEvent(true, false), t.CreateEvent(true, false)
+			o.say("result", t.SignalObjectAndWait(a, b, 10))
+			o.say("a_set", t.WaitForSingleObject(a, 0))
+			t.CloseHandle(a)
+			t.CloseHandle(b)
+		},
+		"wfmo-all-blocked-abandoned": func(t *sim.Thread, o *out) {
+			m := t.CreateMutex(false)
+			e := t.CreateEvent(true, true)
+			h := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(m, sim.Infinite) })
+			join(t, h)
+			o.say("all", t.WaitForMultipleObjects([]sim.Handle{e, m}, true, 0))
+			o.say("owned_now", t.ReleaseMutex(m))
+			t.CloseHandle(m)
+			t.CloseHandle(e)
+		},
+		"wfmo-any-abandoned-index": func(t *sim.Thread, o *out) {
+			m := t.CreateMutex(false)
+			e := t.CreateEvent(true, false)
+			h := spawn(t, func(t *sim.Thread) { t.WaitForSingleObject(m, sim.Infinite) })
+			join(t, h)
+			o.say("any", t.WaitForMultipleObjects([]sim.Handle{e, m}, false, 0))
+			t.ReleaseMutex(m)
+			t.CloseHandle(m)
+			t.CloseHandle(e)
+		},
+		"wfmo-all-semaphores": func(t *sim.Thread, o *out) {
+			hs := []sim.Handle{t.CreateSemaphore(1, 5), t.CreateSemaphore(2, 5)}
+			o.say("all", t.WaitForMultipleObjects(hs, true, 0))
+			o.say("first_after", t.WaitForSingleObject(hs[0], 0))
+			o.say("second_after", t.WaitForSingleObject(hs[1], 0))
+			o.say("second_empty", t.WaitForSingleObject(hs[1], 0))
+			t.CloseHandle(hs[0])
+			t.CloseHandle(hs[1])
+		},
+		"release-closed-handles": func(t *sim.Thread, o *out) {
+			s, m := t.CreateSemaphore(0, 1), t.CreateMutex(true)
+			t.CloseHandle(s)
+			_, ok := t.ReleaseSemaphore(s, 1)
+			o.say("semaphore", ok)
+			o.say("semaphore_error", t.GetLastError())
+			t.ReleaseMutex(m)
+			t.CloseHandle(m)
+			o.say("mutex", t.ReleaseMutex(m))
+			o.say("mutex_error", t.GetLastError())
+		},
 		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
 			e := t.CreateEvent(true, false)
 			o.say("zero", t.WaitForSingleObject(e, 0))

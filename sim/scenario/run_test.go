@@ -11,9 +11,26 @@ import (
 	"github.com/clussim/clussim/sim/scenario"
 )
 
-// seedsPerNamed is how many schedules each named scenario runs under each
-// correct implementation.
-const seedsPerNamed = 1000
+// Schedules per test, and the fraction of them a race build runs (see
+// raceEnabled).
+const (
+	// namedSeeds is how many schedules each named scenario runs under each
+	// correct implementation.
+	namedSeeds = 1000
+	// generatedSeeds is how many generated scenarios the generator test
+	// runs.
+	generatedSeeds = 2000
+	// raceShare divides both under the race detector.
+	raceShare = 8
+)
+
+// seeds returns n, or n/raceShare under the race detector.
+func seeds(n int) uint64 {
+	if raceEnabled {
+		return uint64(n / raceShare)
+	}
+	return uint64(n)
+}
 
 // implementation is a correct WorkerAPI the scenarios must complete under.
 type implementation struct {
@@ -207,7 +224,7 @@ func TestNamedScenariosComplete(t *testing.T) {
 				t.Parallel()
 				simr := sim.NewSimulator(s.Config())
 				failedCreates := 0
-				for seed := range uint64(seedsPerNamed) {
+				for seed := range seeds(namedSeeds) {
 					r, h := runOnce(simr, s, im.newAPI(), seed)
 					if p := problem(s, r, h); p != "" {
 						t.Fatalf("seed %d: %s\nscenario: %v", seed, p, s)
@@ -224,7 +241,7 @@ func TestNamedScenariosComplete(t *testing.T) {
 					}
 				}
 				if s.Faults && failedCreates == 0 {
-					t.Fatalf("fault injection is on but no Create failed in %d runs", seedsPerNamed)
+					t.Fatalf("fault injection is on but no Create failed in %d runs", seeds(namedSeeds))
 				}
 				if !s.Faults && failedCreates > 0 {
 					t.Fatalf("%d Creates failed without fault injection", failedCreates)
@@ -234,15 +251,12 @@ func TestNamedScenariosComplete(t *testing.T) {
 	}
 }
 
-// generatedSeeds is how many generated scenarios the generator test runs.
-const generatedSeeds = 2000
-
 func TestGeneratedScenariosComplete(t *testing.T) {
 	for _, im := range correctImpls {
 		t.Run(im.name, func(t *testing.T) {
 			t.Parallel()
 			lim := scenario.DefaultLimits()
-			for seed := range uint64(generatedSeeds) {
+			for seed := range seeds(generatedSeeds) {
 				s := scenario.Generate(seed, lim)
 				if err := s.Validate(); err != nil {
 					t.Fatalf("seed %d: generated an invalid scenario: %v\n%v", seed, err, s)

@@ -7,11 +7,13 @@ import "fmt"
 // it entered; Leave by a thread that does not own it is recorded as a fault
 // and changes nothing.
 type CriticalSection struct {
-	k     *Kernel
-	id    int
-	owner *Thread
-	count int
-	vc    vclock
+	k       *Kernel
+	id      int
+	owner   *Thread
+	count   int
+	waiters int // threads blocked in Enter
+	deleted bool
+	vc      vclock
 }
 
 type csWaiter struct{ cs *CriticalSection }
@@ -39,6 +41,7 @@ func (cs *CriticalSection) bind(t *Thread) int64 {
 // Enter blocks until the calling thread owns the critical section.
 func (cs *CriticalSection) Enter(t *Thread) {
 	t.task.Step(t.k.ops[cEnterCS], cs.bind(t), 0, 0)
+	cs.checkLive(t, OpEnterCS)
 	cs.block(t)
 }
 
@@ -55,7 +58,45 @@ func (cs *CriticalSection) block(t *Thread) {
 			return
 		}
 		w := csWaiter{cs: cs}
+		cs.waiters++
 		t.task.Block(&w, -1, t.k.ops[cEnterCS], int64(cs.id), 0)
+		cs.waiters--
+	}
+}
+
+// Initialize makes the critical section ready for use
+// (InitializeCriticalSection). The zero value is ready too; Initialize is
+// needed only to use it again after Delete.
+func (cs *CriticalSection) Initialize(t *Thread) {
+	t.task.Step(t.k.ops[cInitCS], cs.bind(t), 0, 0)
+	if cs.owner != nil || cs.waiters > 0 {
+		t.k.fault(t, FaultDeleteInUse, 0, fmt.Sprintf("InitializeCriticalSection(#%d) by T%d while it is in use", cs.id, t.task.ID()))
+		return
+	}
+	cs.deleted = false
+}
+
+// Delete frees the critical section's resources (DeleteCriticalSection).
+// Deleting one that a thread owns or waits for, and using a deleted one
+// before Initialize, are recorded as faults (Windows leaves both
+// undefined).
+func (cs *CriticalSection) Delete(t *Thread) {
+	t.task.Step(t.k.ops[cDeleteCS], cs.bind(t), 0, 0)
+	if cs.owner != nil || cs.waiters > 0 {
+		owner := "nobody"
+		if cs.owner != nil {
+			owner = fmt.Sprintf("T%d", cs.owner.task.ID())
+		}
+		t.k.fault(t, FaultDeleteInUse, 0, fmt.Sprintf("DeleteCriticalSection(#%d) by T%d while it is owned by %s with %d waiter(s)",
+			cs.id, t.task.ID(), owner, cs.waiters))
+	}
+	cs.deleted = true
+}
+
+// checkLive records a fault when the critical section was deleted.
+func (cs *CriticalSection) checkLive(t *Thread, op string) {
+	if cs.deleted {
+		t.k.fault(t, FaultDeleteInUse, 0, fmt.Sprintf("%s(#%d) by T%d after DeleteCriticalSection", op, cs.id, t.task.ID()))
 	}
 }
 

@@ -24,14 +24,19 @@ const (
 	// FaultCloseWhileWaited: CloseHandle on a handle another thread is
 	// blocked waiting on.
 	FaultCloseWhileWaited
-	// FaultNotOwner: LeaveCriticalSection by a thread that does not own it.
+	// FaultNotOwner: LeaveCriticalSection by a thread that does not own
+	// the critical section, a release of an SRW lock that is not held in
+	// that mode, a condition-variable sleep without its lock.
 	FaultNotOwner
+	// FaultDeleteInUse: DeleteCriticalSection while a thread owns it or
+	// waits for it, or a use of a deleted one before InitializeCriticalSection.
+	FaultDeleteInUse
 )
 
 var faultKindNames = [...]string{
 	FaultBadHandle: "bad-handle", FaultDoubleClose: "double-close", FaultWaitClosed: "wait-closed",
 	FaultUseAfterClose: "use-after-close", FaultCloseWhileWaited: "close-while-waited",
-	FaultNotOwner: "not-owner",
+	FaultNotOwner: "not-owner", FaultDeleteInUse: "delete-in-use",
 }
 
 // String returns the lower-case name of the kind.

@@ -48,6 +48,8 @@ const (
 	cCVWake
 	cCVWakes
 	cSignalAndWait
+	cInitCS
+	cDeleteCS
 	numOpCodes
 )
 
@@ -108,6 +110,8 @@ func (c opCode) name() string {
 		cCVWake:               OpCVWake,
 		cCVWakes:              ChoiceCVWakes,
 		cSignalAndWait:        OpSignalAndWait,
+		cInitCS:               OpInitCS,
+		cDeleteCS:             OpDeleteCS,
 	}
 	if c < numOpCodes {
 		return names[c]

@@ -120,6 +120,8 @@ const (
 	OpCVSleep         = "SleepConditionVariable"
 	OpCVWake          = "WakeConditionVariable"
 	OpSignalAndWait   = "SignalObjectAndWait"
+	OpInitCS          = "InitializeCriticalSection"
+	OpDeleteCS        = "DeleteCriticalSection"
 
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"

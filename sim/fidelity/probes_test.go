@@ -467,6 +467,27 @@ func probes() map[string]func(t *sim.Thread, o *out) {
 			o.say("mutex", t.ReleaseMutex(m))
 			o.say("mutex_error", t.GetLastError())
 		},
+		"critical-section-reinitialize": func(t *sim.Thread, o *out) {
+			var cs sim.CriticalSection
+			got := false
+			other := func(t *sim.Thread) {
+				if got = cs.TryEnter(t); got {
+					cs.Leave(t)
+				}
+			}
+			cs.Initialize(t)
+			cs.Enter(t)
+			cs.Leave(t)
+			cs.Delete(t)
+			cs.Initialize(t)
+			o.say("owner", cs.TryEnter(t))
+			join(t, spawn(t, other))
+			o.say("other_while_held", got)
+			cs.Leave(t)
+			join(t, spawn(t, other))
+			o.say("other_after", got)
+			cs.Delete(t)
+		},
 		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
 			e := t.CreateEvent(true, false)
 			o.say("zero", t.WaitForSingleObject(e, 0))

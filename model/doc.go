@@ -43,7 +43,7 @@
 //
 // Documented rules (tier "documented", IDs D1-D10 and S1-S2) say what the
 // public pages say or what the public samples depend on. Safe rules (tier
-// "safe", IDs P1-P9) are decisions of this project where the pages are
+// "safe", IDs P1-P10) are decisions of this project where the pages are
 // silent; each one only narrows the documented behaviour, never contradicts
 // it. A report names the tier of the rule a run breaks, so an implementation
 // can be held to the documented tier alone.
@@ -192,6 +192,13 @@
 // runs, hThread stays NULL, and a later Terminate on the struct returns at
 // once. Conversely, ERROR_SUCCESS from Create promises that the routine will
 // run.
+//
+// P10 (safe; https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminatethread).
+// The implementation never ends a worker's thread with TerminateThread: a
+// worker stops only by returning from its routine once its flag is raised.
+// The TerminateThread page calls the function dangerous: the routine's
+// clean-up never runs and the locks it holds stay held. A Terminate that
+// gives up waiting and kills the thread breaks this rule.
 //
 // # Precise meanings
 //

@@ -61,7 +61,7 @@ type Rule struct {
 }
 
 // RuleID names a rule of the table: a documented rule (D1..D10, S1, S2), a
-// safe rule (P1..P9), or one of the simulator's own checks (LIN, DEADLOCK,
+// safe rule (P1..P10), or one of the simulator's own checks (LIN, DEADLOCK,
 // STEPBOUND, PANIC, RACE, ESCAPE). Its string form is what reports and
 // trace files show.
 type RuleID string
@@ -89,6 +89,7 @@ const (
 	P7        RuleID = "P7"
 	P8        RuleID = "P8"
 	P9        RuleID = "P9"
+	P10       RuleID = "P10"
 	LIN       RuleID = "LIN"
 	DEADLOCK  RuleID = "DEADLOCK"
 	STEPBOUND RuleID = "STEPBOUND"
@@ -108,10 +109,11 @@ const (
 	pageStartRoutine   = "https://learn.microsoft.com/en-us/windows/win32/api/resapi/nc-resapi-pworker_start_routine"
 	pagePendingOps     = "https://learn.microsoft.com/en-us/previous-versions/windows/desktop/mscs/implementing-pending-operations"
 	pageResDLLExamples = "https://msdn.microsoft.com/library/aa370474"
+	pageTerminateThr   = "https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminatethread"
 	sourceSim          = "clussim"
 )
 
-// Rules returns the rule table, in the order D1..D10, S1, S2, P1..P9, LIN,
+// Rules returns the rule table, in the order D1..D10, S1, S2, P1..P10, LIN,
 // DEADLOCK, STEPBOUND, PANIC, RACE, ESCAPE. Each call returns a fresh slice
 // that the caller may modify.
 func Rules() []Rule {
@@ -158,6 +160,8 @@ func Rules() []Rule {
 			Text: "The contract covers a worker checking its own flag; checking another thread's struct is outside it."},
 		{ID: P9, Tier: Safe, Title: "A failed Create leaves nothing running", Source: pageCreate, InModel: true,
 			Text: "When CreateThread fails, Create returns its code (ERROR_NOT_ENOUGH_MEMORY in the simulator), no routine runs, hThread stays NULL and a later Terminate returns at once. ERROR_SUCCESS from Create means the routine will run."},
+		{ID: P10, Tier: Safe, Title: "A worker is never ended with TerminateThread", Source: pageTerminateThr,
+			Text: "The implementation ends a worker only by raising its flag and waiting for its routine to return; it never calls TerminateThread on a worker's thread, which the TerminateThread page calls dangerous: the routine's clean-up never runs, and the locks it holds stay held."},
 		{ID: LIN, Tier: Documented, Title: "The run is linearizable against the model", Source: sourceSim, InModel: true,
 			Text: "The history of Create, CheckTerminate, Terminate, TerminateEx and WorkersTerminate calls and routine exits of a run must be linearizable against this package's model."},
 		{ID: DEADLOCK, Tier: Safe, Engine: true, Title: "No deadlock", Source: sourceSim,

@@ -12,7 +12,7 @@ func ruleIDs() []RuleID {
 	return []RuleID{
 		"D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10",
 		"S1", "S2",
-		"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9",
+		"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10",
 		"LIN", "DEADLOCK", "STEPBOUND", "PANIC", "RACE", "ESCAPE",
 	}
 }

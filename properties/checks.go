@@ -43,7 +43,7 @@ func AnalyzeLin(res *sim.Result, h *sim.Harness, linBudget int64) ([]Violation, 
 	vs = append(vs, lin...)
 	for _, check := range []func() []Violation{
 		a.checkSignalOrder, a.checkFirstElection, a.checkCreateResult, a.checkSelfCalls, a.checkHandles, a.checkTimeouts,
-		a.checkPrompt, a.checkLeaks, a.checkSignalAll, a.checkCreateFailure, a.checkRaces,
+		a.checkPrompt, a.checkLeaks, a.checkSignalAll, a.checkCreateFailure, a.checkRaces, a.checkKills,
 	} {
 		vs = append(vs, check()...)
 	}

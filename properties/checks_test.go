@@ -116,6 +116,7 @@ func TestChecksRejectAndAccept(t *testing.T) {
 		{"P7", "multi-null", mustImpl("bug-multi-null-partial").New},
 		{"P9", "create-fails", mustImpl("bug-create-ignores-error").New},
 		{"RACE", "racing-terminators", mustImpl("bug-plain-flag-load").New},
+		{"P10", "stubborn-long", mustImpl("bug-terminate-kills").New},
 	}
 	// The search for the defect stops at the first seed that breaks the
 	// rule; the correct implementations run every seed (fewer in a quick

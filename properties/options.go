@@ -81,7 +81,7 @@ func Budget(runs int) Option { return func(c *config) { c.budget = runs } }
 func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 
 // DocumentedOnly checks the documented tier alone: the safe-tier product
-// decisions (P1-P9, races) are not reported. Failures of the run itself
+// decisions (P1-P10, races) are not reported. Failures of the run itself
 // (panic, deadlock, step bound, escape) still are.
 func DocumentedOnly() Option { return func(c *config) { c.documentedOnly = true } }
 

@@ -186,6 +186,29 @@ func (t *Task) Step(op OpID, a0, a1, a2 int64) {
 	t.park()
 }
 
+// Kill ends other, another live task of t's run, at once, as
+// TerminateThread does: other's goroutine is unwound where it is suspended
+// (Go deferred functions run; a scheduling call they make unwinds again),
+// nothing of it runs any more, and the log records its exit within t's
+// step. It is not a scheduling point.
+func (t *Task) Kill(other *Task) {
+	t.enter(0)
+	e := t.e
+	if other == t || other.e != e || other.state == taskExited {
+		panic(fmt.Sprintf("scheduler: T%d cannot kill T%d: only another live task of the same run", t.id, other.id))
+	}
+	if other.stop != nil && e.claim(other) {
+		other.stopping = true
+		other.stop()
+	}
+	e.claim(t)
+	if e.handoff == other {
+		e.handoff = nil
+	}
+	e.exited(other)
+	e.cur = t
+}
+
 // SetResult records the outcome of t's last step in the log.
 func (t *Task) SetResult(r int64) {
 	t.e.events[t.lastEvent].Result = r

@@ -50,7 +50,9 @@ func (cv *ConditionVariable) sleep(t *Thread, ms uint32, release, reacquire func
 	if !spurious {
 		s := &cvSleeper{cv: cv, t: t}
 		cv.sleepers = append(cv.sleepers, s)
+		t.sleeping = s
 		timedOut := t.task.Block(s, t.deadline(ms), t.k.ops[cCVSleep], int64(cv.id), int64(ms))
+		t.sleeping = nil
 		if s.woken {
 			t.k.races.acquire(t, &cv.vc)
 		} else if timedOut {

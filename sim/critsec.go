@@ -57,11 +57,17 @@ func (cs *CriticalSection) block(t *Thread) {
 			cs.count++
 			return
 		}
-		w := csWaiter{cs: cs}
-		cs.waiters++
-		t.task.Block(&w, -1, t.k.ops[cEnterCS], int64(cs.id), 0)
-		cs.waiters--
+		cs.wait(t)
 	}
+}
+
+// wait blocks t until the critical section is free; the waiter count stays
+// right when t is terminated while it waits.
+func (cs *CriticalSection) wait(t *Thread) {
+	w := csWaiter{cs: cs}
+	cs.waiters++
+	defer func() { cs.waiters-- }()
+	t.task.Block(&w, -1, t.k.ops[cEnterCS], int64(cs.id), 0)
 }
 
 // Initialize makes the critical section ready for use

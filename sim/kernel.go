@@ -83,6 +83,7 @@ type Kernel struct {
 	criticalSections int
 	srwLocks         int
 	condVars         int
+	terminations     []Termination
 	// process is the current-process pseudo-handle's entry: an object
 	// that is never signalled while the run lasts.
 	process handleEntry
@@ -274,10 +275,12 @@ type Result struct {
 	// CellNames maps the cell ids in the log (Args[0] of a cell operation)
 	// to the cells' names ("" for an unnamed cell).
 	CellNames []string
+	// Terminations lists every TerminateThread that ended another thread.
+	Terminations []Termination
 }
 
 func (k *Kernel) result(r *scheduler.Result) *Result {
-	out := &Result{Result: r, Faults: k.faults, Races: k.races.races}
+	out := &Result{Result: r, Faults: k.faults, Races: k.races.races, Terminations: k.terminations}
 	for _, c := range k.races.cells {
 		out.CellNames = append(out.CellNames, c.name)
 	}

@@ -50,6 +50,7 @@ const (
 	cSignalAndWait
 	cInitCS
 	cDeleteCS
+	cTerminateThread
 	numOpCodes
 )
 
@@ -112,6 +113,7 @@ func (c opCode) name() string {
 		cSignalAndWait:        OpSignalAndWait,
 		cInitCS:               OpInitCS,
 		cDeleteCS:             OpDeleteCS,
+		cTerminateThread:      OpTerminateThread,
 	}
 	if c < numOpCodes {
 		return names[c]

@@ -108,14 +108,15 @@ func (t *Thread) disown(o *object) {
 }
 
 // abandonMutexes frees every mutex t still owns as it ends, marked
-// abandoned, and hands each to a thread blocked on it.
-func (t *Thread) abandonMutexes() {
+// abandoned, and hands each (on behalf of by, the running thread) to a
+// thread blocked on it.
+func (t *Thread) abandonMutexes(by *Thread) {
 	for len(t.owned) > 0 {
 		o := t.owned[len(t.owned)-1]
 		t.disown(o)
 		o.abandoned = true
 		t.k.races.release(t, &o.vc)
-		t.handOff(o)
+		by.handOff(o)
 	}
 }
 

@@ -38,6 +38,9 @@ type Thread struct {
 	resumed vclock
 	// exiting is set by ExitThread while the thread unwinds.
 	exiting bool
+	// sleeping is the thread's sleep on a condition variable, while it
+	// sleeps.
+	sleeping *cvSleeper
 }
 
 // threadExit is what ExitThread panics with to unwind the thread's
@@ -186,14 +189,75 @@ func (t *Thread) ExitThread(code uint32) {
 
 // exit ends t: the mutexes it owns are abandoned, its object is signalled
 // and carries t's clock to waiters.
-func (t *Thread) exit(code uint32) {
+func (t *Thread) exit(code uint32) { t.finish(t, code) }
+
+// finish ends t with the given code on behalf of by, the running thread
+// (t itself, or the caller of TerminateThread): the mutexes t owns are
+// abandoned, and its object is signalled and carries t's clock to
+// waiters.
+func (t *Thread) finish(by *Thread, code uint32) {
 	t.exiting = false
-	t.abandonMutexes()
+	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
-	t.handOff(t.obj)
-	t.task.Note(t.k.ops[cThreadExit], int64(code), int64(t.id), 0)
+	by.handOff(t.obj)
+	by.task.Note(t.k.ops[cThreadExit], int64(code), int64(t.id), 0)
+}
+
+// Termination records one TerminateThread of another thread.
+type Termination struct {
+	// By is the calling thread, Thread the one it ended.
+	By, Thread scheduler.ThreadID
+	// Step is when, Tick the log entry of the ended thread's exit, and Impl
+	// whether the call was made inside the implementation under test.
+	Step, Tick int64
+	Impl       bool
+}
+
+// TerminateThread ends the thread h refers to at once with the given exit
+// code, wherever it is: nothing of it runs any more (its Go deferred
+// functions do, see ExitThread), its handle is signalled, the mutexes it
+// owns are abandoned, and the critical sections and SRW locks it holds
+// stay held, as on Windows. On the calling thread itself it is ExitThread.
+// On a thread that has already ended it does nothing and succeeds. It
+// returns false with ErrorInvalidHandle when h is not an open thread
+// handle. The run records every termination (Result.Terminations): ending
+// a thread this way is legal, but an implementation that does it to a
+// worker is reported.
+func (t *Thread) TerminateThread(h Handle, code uint32) bool {
+	t.step(t.k.ops[cTerminateThread], int64(h), int64(code), 0)
+	e, ok := t.k.use(t, h, OpTerminateThread)
+	if !ok || e.obj.kind != objThread {
+		t.lastErr = ErrorInvalidHandle
+		t.result(0)
+		return false
+	}
+	target := e.obj.thread
+	if target == t {
+		t.exiting, t.exitCode = true, code
+		panic(threadExit{})
+	}
+	if !target.exited {
+		t.k.terminations = append(t.k.terminations, Termination{By: t.task.ID(), Thread: target.task.ID(),
+			Step: t.task.StepCount(), Tick: t.task.Tick(), Impl: t.implDepth > 0})
+		target.forget()
+		t.task.Kill(target.task)
+		target.finish(t, code)
+	}
+	t.result(1)
+	return true
+}
+
+// forget takes t, about to be terminated, off every wait list it is on.
+func (t *Thread) forget() {
+	if t.wait.registered {
+		t.k.unblock(&t.wait)
+	}
+	if s := t.sleeping; s != nil {
+		s.cv.remove(s)
+		t.sleeping = nil
+	}
 }
 
 // GetExitCodeThread returns the exit code of the thread h refers to:

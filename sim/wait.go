@@ -20,6 +20,8 @@ type waitState struct {
 	granted int
 	// abandoned is set when the wait took an abandoned mutex.
 	abandoned bool
+	// registered is set while the wait is on its objects' lists.
+	registered bool
 }
 
 // Ready implements scheduler.Waiter: a blocked wait is satisfied by the
@@ -164,7 +166,7 @@ func (t *Thread) waitSingle(h Handle, ms uint32, op opCode) uint32 {
 // objects satisfies it (hand-off), or until the deadline passes, and
 // returns WaitObject0+i or WaitTimeout.
 func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 int64) uint32 {
-	w.granted, w.abandoned = -1, false
+	w.granted, w.abandoned, w.registered = -1, false, true
 	for i, o := range w.objs {
 		o.blocked = append(o.blocked, w)
 		t.k.lookup(t, w.handles[i]).waiters++
@@ -186,6 +188,7 @@ func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 i
 
 // unblock takes w off the lists of its objects and handles.
 func (k *Kernel) unblock(w *waitState) {
+	w.registered = false
 	for i, o := range w.objs {
 		for j, b := range o.blocked {
 			if b == w {

@@ -122,6 +122,7 @@ const (
 	OpSignalAndWait   = "SignalObjectAndWait"
 	OpInitCS          = "InitializeCriticalSection"
 	OpDeleteCS        = "DeleteCriticalSection"
+	OpTerminateThread = "TerminateThread"
 
 	// Data decisions of fault injection.
 	ChoiceCreateThreadFails    = "CreateThread fails"

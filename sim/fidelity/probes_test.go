@@ -488,6 +488,37 @@ func probes() map[string]func(t *sim.Thread, o *out) {
 			o.say("other_after", got)
 			cs.Delete(t)
 		},
+		"terminate-thread": func(t *sim.Thread, o *out) {
+			never, owns := t.CreateEvent(true, false), t.CreateEvent(true, false)
+			m := t.CreateMutex(false)
+			after := 0
+			h, _ := t.CreateThread(func(t *sim.Thread) uint32 {
+				t.WaitForSingleObject(m, sim.Infinite)
+				t.SetEvent(owns)
+				t.WaitForSingleObject(never, sim.Infinite)
+				after = 1
+				return 0
+			})
+			t.WaitForSingleObject(owns, sim.Infinite)
+			o.say("terminate", t.TerminateThread(h, 9))
+			o.say("wait", t.WaitForSingleObject(h, 5000))
+			code, _ := t.GetExitCodeThread(h)
+			o.say("code", code)
+			o.say("after", after)
+			o.say("mutex", t.WaitForSingleObject(m, 0))
+			t.ReleaseMutex(m)
+			t.CloseHandle(h)
+			t.CloseHandle(m)
+			t.CloseHandle(owns)
+			t.CloseHandle(never)
+		},
+		"terminate-thread-closed-handle": func(t *sim.Thread, o *out) {
+			h := spawn(t, func(*sim.Thread) {})
+			t.WaitForSingleObject(h, sim.Infinite)
+			t.CloseHandle(h)
+			o.say("terminate", t.TerminateThread(h, 1))
+			o.say("error", t.GetLastError())
+		},
 		"wait-timeout-unsignalled": func(t *sim.Thread, o *out) {
 			e := t.CreateEvent(true, false)
 			o.say("zero", t.WaitForSingleObject(e, 0))

@@ -239,3 +239,34 @@ func (r bugTerminateGrace) Terminate(t *sim.Thread, w *sim.ClusWorker) {
 	}
 	r.release(t, &ref)
 }
+
+// bugTerminateKills waits for the thread as bugTerminateGivesUp does, and
+// when the second is up ends it with TerminateThread, as if that were a
+// harmless last resort (P10): the routine never finishes, and whatever it
+// held stays held.
+type bugTerminateKills struct{ *Reference }
+
+// Terminate is ClusWorkerTerminate with the mistake described at bugTerminateKills.
+func (r bugTerminateKills) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.HThread.AtomicLoad(t) == 0 {
+		return
+	}
+	if !w.Terminate.CompareAndSwap(t, false, true) {
+		return
+	}
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return
+	}
+	if isSelf(t, ref) {
+		r.release(t, &ref)
+		return
+	}
+	r.duplicate(t, &ref)
+	if t.WaitForSingleObject(ref.wait, giveUpMs) == sim.WaitTimeout {
+		// BUG: "a worker that has not stopped within a second never will".
+		t.TerminateThread(ref.wait, 1)
+	}
+	r.closeObserved(t, w, ref)
+	r.release(t, &ref)
+}

@@ -222,5 +222,14 @@ var checkDeadlock = check{"deadlock", "DEADLOCK", func(o *outcome) string {
 	return ""
 }}
 
+var checkNoKill = check{"no-kill", "P10", func(o *outcome) string {
+	for _, k := range o.res.Terminations {
+		if k.Impl {
+			return fmt.Sprintf("T%d ended T%d with TerminateThread at step %d, inside the implementation", k.By, k.Thread, k.Step)
+		}
+	}
+	return ""
+}}
+
 // generic is the list every program carries.
-var generic = []check{checkNoFailure, checkNoFaults, checkNoRaces, checkNoLeak}
+var generic = []check{checkNoFailure, checkNoFaults, checkNoRaces, checkNoLeak, checkNoKill}

@@ -134,6 +134,7 @@ var bugCases = []struct {
 	{"bug-multi-null-partial", progNullEmpty, checkNullEntry},
 	{"bug-multi-empty-error", progNullEmpty, checkEmptyArray},
 	{"bug-terminate-gives-up", progStubbornLong, checkFirstTerminateWaits},
+	{"bug-terminate-kills", progStubbornLong, checkNoKill},
 	{"bug-terminate-grace", progStubborn, checkFirstTerminateWaits},
 	{"bug-ex-self-no-signal", progSelfEx, checkSelfExRaises},
 	{"bug-ex-read-then-pin", progExitRace, checkNoFaults},

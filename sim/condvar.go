@@ -80,24 +80,28 @@ func (cv *ConditionVariable) remove(s *cvSleeper) {
 // once (SleepConditionVariableCS); it holds cs again when it returns. It
 // returns false with ErrorTimeout when ms passed with no wake. A caller
 // that does not hold cs is recorded as a fault, and the call returns false
-// at once.
+// at once. A caller that holds it more than once is recorded as a fault
+// too, and, as on Windows, the sleep gives up only one level, so cs stays
+// held while it sleeps.
 func (cv *ConditionVariable) SleepCS(t *Thread, cs *CriticalSection, ms uint32) bool {
 	cs.bind(t)
+	cv.bind(t)
+	cs.checkLive(t, "SleepConditionVariableCS")
 	if cs.owner != t {
-		cv.bind(t)
 		t.k.fault(t, FaultNotOwner, 0, fmt.Sprintf("SleepConditionVariableCS(#%d) by T%d, which does not hold critical section #%d", cv.id, t.task.ID(), cs.id))
 		t.lastErr = ErrorNotOwner
 		return false
 	}
-	depth := cs.count
+	if cs.count > 1 {
+		t.k.fault(t, FaultNotOwner, 0, fmt.Sprintf("SleepConditionVariableCS(#%d) by T%d, which holds critical section #%d %d times: it must hold it exactly once",
+			cv.id, t.task.ID(), cs.id, cs.count))
+	}
 	return cv.sleep(t, ms, func() {
-		cs.count = 0
-		cs.owner = nil
-		t.k.races.release(t, &cs.vc)
-	}, func() {
-		cs.block(t)
-		cs.count = depth
-	})
+		if cs.count--; cs.count == 0 {
+			cs.owner = nil
+			t.k.races.release(t, &cs.vc)
+		}
+	}, func() { cs.block(t) })
 }
 
 // SleepSRW sleeps on cv, releasing l, which the caller holds exclusively
@@ -107,6 +111,16 @@ func (cv *ConditionVariable) SleepCS(t *Thread, cs *CriticalSection, ms uint32) 
 // no wake.
 func (cv *ConditionVariable) SleepSRW(t *Thread, l *SRWLock, ms uint32, shared bool) bool {
 	l.bind(t)
+	cv.bind(t)
+	if (shared && l.shared == 0) || (!shared && l.exclusive != t) {
+		mode := "exclusively"
+		if shared {
+			mode = "shared"
+		}
+		t.k.fault(t, FaultNotOwner, 0, fmt.Sprintf("SleepConditionVariableSRW(#%d) by T%d, but SRW lock #%d is not held %s", cv.id, t.task.ID(), l.id, mode))
+		t.lastErr = ErrorNotOwner
+		return false
+	}
 	op := cSRWExclusive
 	if shared {
 		op = cSRWShared

@@ -111,6 +111,7 @@ func (cs *CriticalSection) checkLive(t *Thread, op string) {
 // (TryEnterCriticalSection).
 func (cs *CriticalSection) TryEnter(t *Thread) bool {
 	t.task.Step(t.k.ops[cTryEnterCS], cs.bind(t), 0, 0)
+	cs.checkLive(t, OpTryEnterCS)
 	switch cs.owner {
 	case nil:
 		cs.owner, cs.count = t, 1
@@ -128,6 +129,7 @@ func (cs *CriticalSection) TryEnter(t *Thread) bool {
 // Leave releases one level of ownership.
 func (cs *CriticalSection) Leave(t *Thread) {
 	t.task.Step(t.k.ops[cLeaveCS], cs.bind(t), 0, 0)
+	cs.checkLive(t, OpLeaveCS)
 	if cs.owner != t {
 		owner := "nobody"
 		if cs.owner != nil {

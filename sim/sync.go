@@ -142,10 +142,11 @@ func (t *Thread) PulseEvent(h Handle) bool {
 	return true
 }
 
-// SignalObjectAndWait signals toSignal and waits on toWait in one call,
-// with no scheduling point in between: an event is set, a mutex released
-// once, a semaphore released by one, each handing itself to blocked
-// waiters inside the call; then the wait is WaitForSingleObject's. When the
+// SignalObjectAndWait signals toSignal and then waits on toWait: an event
+// is set, a mutex released once, a semaphore released by one, each handing
+// itself to blocked waiters inside the call; then the wait is
+// WaitForSingleObject's. The page does not promise that the two are one
+// atomic operation, so there is a scheduling point between them. When the
 // signal fails (ErrorNotOwner for a mutex the caller does not own,
 // ErrorTooManyPosts for a full semaphore, ErrorInvalidHandle for anything
 // else) it returns WaitFailed and does not wait.
@@ -156,7 +157,9 @@ func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 
 		t.result(int64(WaitFailed))
 		return WaitFailed
 	}
-	e, ok := t.k.use(t, toSignal, OpSignalAndWait)
+	// (Named apart from the wait, so that a closed toSignal is a use after
+	// close, not a wait on a closed handle.)
+	e, ok := t.k.use(t, toSignal, OpSignalAndWait+" (signal)")
 	if !ok {
 		return fail(ErrorInvalidHandle)
 	}
@@ -168,6 +171,7 @@ func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 
 			return fail(ErrorNotOwner)
 		}
 		if o.depth--; o.depth > 0 {
+			t.task.Step(t.k.ops[cSignalAndWait], int64(toWait), int64(ms), 0)
 			return t.waitSingle(toWait, ms, cSignalAndWait)
 		}
 		t.disown(o)
@@ -182,5 +186,8 @@ func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 
 	}
 	t.k.races.release(t, &e.obj.vc)
 	t.handOff(e.obj)
+	// The page does not promise that the signal and the wait are one
+	// atomic operation, so other threads may run in between.
+	t.task.Step(t.k.ops[cSignalAndWait], int64(toWait), int64(ms), 0)
 	return t.waitSingle(toWait, ms, cSignalAndWait)
 }

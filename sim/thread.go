@@ -52,7 +52,11 @@ type threadExit struct{}
 func (t *Thread) run(start func(t *Thread) uint32) (code uint32) {
 	defer func() {
 		if t.exiting {
-			recover()
+			if r := recover(); r != nil {
+				if _, ok := r.(threadExit); !ok {
+					panic(r) // a real panic while the thread unwound
+				}
+			}
 			code = t.exitCode
 		}
 	}()
@@ -142,8 +146,12 @@ func (t *Thread) CreateThreadEx(start func(t *Thread) uint32, flags uint32) (h H
 func (t *Thread) spawn(start func(t *Thread) uint32, suspended bool) (Handle, *Thread) {
 	var child *Thread
 	task := t.task.Spawn(fmt.Sprintf("thread-%d", len(t.k.threads)), func(task *scheduler.Task) {
-		if child.suspend > 0 {
-			task.Block(&suspendWaiter{child}, -1, t.k.ops[cResumeThread], 0, 0)
+		if suspended {
+			if child.suspend > 0 {
+				task.Block(&suspendWaiter{child}, -1, t.k.ops[cResumeThread], 0, 0)
+			}
+			// Whether or not it had to wait, the thread starts after the
+			// ResumeThread that let it.
 			t.k.races.acquire(child, &child.resumed)
 		}
 		child.exit(child.run(start))

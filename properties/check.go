@@ -373,8 +373,18 @@ func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*O
 		return nil, 0, err
 	}
 	for i := range budget {
-		if spec.Name == "random" {
+		// Random and PCT take a fresh strategy seeded Seed+i for run i, so
+		// the spec a failing run's trace records (its Seed moved on by i)
+		// is the one strategy that made that run; DFS is one exploration.
+		switch spec.Name {
+		case "random":
 			strat = scheduler.NewRandom(spec.Seed + uint64(i))
+		case "pct":
+			next := *spec
+			next.Seed += uint64(i)
+			if strat, err = newStrategy(next); err != nil {
+				return nil, i, err
+			}
 		}
 		o, err := r.Run(s, strat)
 		if err != nil {
@@ -384,7 +394,9 @@ func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*O
 			return nil, i + 1, fmt.Errorf("%s", o.Diverged.Message)
 		}
 		if o.Failed() {
-			spec.Seed += uint64(i)
+			if spec.Name != "dfs" {
+				spec.Seed += uint64(i)
+			}
 			return o.Keep(), i + 1, nil
 		}
 		if d, ok := strat.(*scheduler.DFS); ok && d.Done() {

@@ -225,3 +225,32 @@ func TestDocumentedOnlyCheck(t *testing.T) {
 		t.Fatalf("without DocumentedOnly the race must fail Check: %v", all.errors)
 	}
 }
+
+// The strategy a battery failure's report (and trace) names is the one
+// that made the failing run: building it afresh from the spec and running
+// the scenario once gives the same decisions and the same failure. (For
+// PCT this needs a fresh PCT per run; one PCT reused across the budget
+// would not reproduce from the seed it records.)
+func TestBatteryStrategyReproduces(t *testing.T) {
+	e := mustImpl("bug-non-first-waits")
+	// With seed 2, PCT fails on its third run (seed 4).
+	rep, err := Battery(e.Name, e.New, Seed(2), Scenarios("resource-dll"), NoGenerated(), TraceDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failure == nil || rep.Strategy.Name != "pct" || rep.Strategy.Seed == 2 {
+		t.Fatalf("want a failure found by PCT, got %v under %v", rep.Failure, rep.Strategy)
+	}
+	strat, err := newStrategy(rep.Strategy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewRunner(e.New, 0, false).Run(rep.Failure.Scenario, strat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(o.Result.Decisions, rep.Failure.Result.Decisions) || o.First().Rule != rep.Failure.First().Rule {
+		t.Fatalf("%v does not reproduce the failing run: %d decisions (%v) against %d (%v)", rep.Strategy,
+			len(o.Result.Decisions), o.First().Rule, len(rep.Failure.Result.Decisions), rep.Failure.First().Rule)
+	}
+}

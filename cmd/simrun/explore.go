@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -13,6 +14,7 @@ import (
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
@@ -366,7 +368,7 @@ func (x *explorer) step(t *target) (string, error) {
 		return "", fmt.Errorf("scenario %s under %s: %s", t.scn.Name, spec, o.Diverged.Message)
 	}
 	t.longest = max(t.longest, o.Result.Steps)
-	x.noteHistory(historyHash(t.scn.Name, o.Result.Result))
+	x.noteHistory(historyHash(t.scn.Name, o.Calls))
 	x.drawProgress()
 	if !o.Failed() {
 		return "", nil
@@ -443,28 +445,48 @@ func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, sched
 	return spec, nil, "", fmt.Errorf("strategy %q cannot explore", spec.Name)
 }
 
-// historyHash identifies a run's log (and its scenario) for the count of
-// distinct histories.
-func historyHash(scn string, r *scheduler.Result) uint64 {
+// historyHash identifies a run's history (with its scenario) for the
+// count of distinct histories: the order in which the calls of the five
+// functions began and returned, and routine starts and exits, with each
+// call's kind, thread, struct and result. Two schedules that differ only
+// in steps no call observes have the same history, so the count says how
+// many outcomes the search saw, not how many schedules it ran.
+func historyHash(scn string, calls []sim.Call) uint64 {
+	type mark struct {
+		tick int64
+		ret  bool
+		c    *sim.Call
+	}
+	marks := make([]mark, 0, 2*len(calls))
+	for i := range calls {
+		c := &calls[i]
+		marks = append(marks, mark{c.CallTick, false, c})
+		if c.Returned && c.ReturnTick != c.CallTick {
+			marks = append(marks, mark{c.ReturnTick, true, c})
+		}
+	}
+	slices.SortStableFunc(marks, func(a, b mark) int { return cmp.Compare(a.tick, b.tick) })
 	h := fnv.New64a()
-	var buf [8 * 8]byte
+	h.Write([]byte(scn))
+	var buf [6 * 8]byte
 	put := func(i int, v int64) {
 		for b := range 8 {
 			buf[i*8+b] = byte(v >> (8 * b))
 		}
 	}
-	h.Write([]byte(scn))
-	for _, ev := range r.Events {
-		put(0, int64(ev.Kind))
-		put(1, int64(ev.Thread))
-		put(2, ev.Step)
-		put(3, ev.Time)
-		put(4, ev.Args[0])
-		put(5, ev.Args[1])
-		put(6, ev.Args[2])
-		put(7, ev.Result)
+	for _, m := range marks {
+		c := m.c
+		put(0, int64(c.Kind))
+		put(1, int64(c.Thread))
+		put(2, int64(c.Worker))
+		put(3, int64(len(c.Workers)))
+		result := int64(-1)
+		if m.ret || c.ReturnTick == c.CallTick {
+			result = int64(c.Result)
+		}
+		put(4, result)
+		put(5, int64(c.ID))
 		h.Write(buf[:])
-		h.Write([]byte(r.OpName(ev)))
 	}
 	return h.Sum64()
 }

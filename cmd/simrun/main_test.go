@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/clussim/clussim/internal/shell"
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 )
 
 // simrun runs the command line in-process and returns its exit code and
@@ -524,4 +526,28 @@ func doubledPrefix(msg string) string {
 		}
 	}
 	return ""
+}
+
+// historyHash tells histories apart by the order of calls and returns and
+// by their results, and not by ticks nobody observes.
+func TestHistoryHash(t *testing.T) {
+	call := func(id int, kind sim.CallKind, th scheduler.ThreadID, callTick, retTick int64, result uint32) sim.Call {
+		return sim.Call{ID: id, Kind: kind, Thread: th, Worker: 0, CallTick: callTick, ReturnTick: retTick, Returned: true, Result: result}
+	}
+	base := []sim.Call{call(1, sim.CallTerminate, 1, 10, 20, 0), call(2, sim.CallTerminate, 2, 12, 30, 0)}
+	shifted := []sim.Call{call(1, sim.CallTerminate, 1, 15, 25, 0), call(2, sim.CallTerminate, 2, 17, 40, 0)}
+	swapped := []sim.Call{call(1, sim.CallTerminate, 1, 10, 35, 0), call(2, sim.CallTerminate, 2, 12, 30, 0)}
+	other := []sim.Call{call(1, sim.CallTerminate, 1, 10, 20, 0), call(2, sim.CallTerminateEx, 2, 12, 30, 0)}
+	if historyHash("s", base) != historyHash("s", shifted) {
+		t.Error("the same order of calls and returns at other ticks hashes differently")
+	}
+	if historyHash("s", base) == historyHash("s", swapped) {
+		t.Error("returns in another order hash the same")
+	}
+	if historyHash("s", base) == historyHash("s", other) {
+		t.Error("another call kind hashes the same")
+	}
+	if historyHash("s", base) == historyHash("t", base) {
+		t.Error("another scenario hashes the same")
+	}
 }

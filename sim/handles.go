@@ -88,9 +88,7 @@ func (t *Thread) SetEvent(h Handle) bool {
 		t.result(0)
 		return false
 	}
-	e.obj.signaled = true
-	t.k.races.release(t, &e.obj.vc)
-	t.handOff(e.obj)
+	t.signal(e.obj, 1)
 	t.result(1)
 	return true
 }

@@ -30,25 +30,55 @@ func (t *Thread) CreateSemaphore(initial, max int32) Handle {
 func (t *Thread) ReleaseSemaphore(h Handle, n int32) (prev int32, ok bool) {
 	t.step(t.k.ops[cReleaseSem], int64(h), int64(n), 0)
 	e, ok := t.k.use(t, h, OpReleaseSem)
-	switch {
-	case !ok || e.obj.kind != objSemaphore:
-		t.lastErr = ErrorInvalidHandle
-	case n <= 0:
-		t.lastErr = ErrorInvalidParameter
-	case int64(e.obj.count)+int64(n) > int64(e.obj.max):
-		t.lastErr = ErrorTooManyPosts
-	default:
-		o := e.obj
-		prev = o.count
-		o.count += n
-		o.signaled = true
-		t.k.races.release(t, &o.vc)
-		t.handOff(o)
-		t.result(int64(prev))
-		return prev, true
+	code := ErrorInvalidHandle
+	if ok && e.obj.kind == objSemaphore {
+		prev = e.obj.count
+		if code = t.signal(e.obj, n); code == ErrorSuccess {
+			t.result(int64(prev))
+			return prev, true
+		}
 	}
+	t.lastErr = code
 	t.result(-1)
 	return 0, false
+}
+
+// signal makes one release of o by t, the release that SetEvent,
+// ReleaseMutex and ReleaseSemaphore(n) make: an event is set, t gives up
+// one level of its ownership of a mutex, a semaphore's count rises by n.
+// When that leaves o signalled, o carries t's clock and goes to the waits
+// blocked on it (see handOff). It returns ErrorSuccess, or the error that
+// refuses the release (and then changes nothing): ErrorNotOwner for a
+// mutex t does not own, ErrorInvalidParameter for n < 1 and
+// ErrorTooManyPosts for a count past the maximum, ErrorInvalidHandle for
+// an object that cannot be released.
+func (t *Thread) signal(o *object, n int32) uint32 {
+	switch o.kind {
+	case objEvent:
+		o.signaled = true
+	case objMutex:
+		if o.owner != t {
+			return ErrorNotOwner
+		}
+		if o.depth--; o.depth > 0 {
+			return ErrorSuccess
+		}
+		t.disown(o)
+	case objSemaphore:
+		switch {
+		case n <= 0:
+			return ErrorInvalidParameter
+		case int64(o.count)+int64(n) > int64(o.max):
+			return ErrorTooManyPosts
+		}
+		o.count += n
+		o.signaled = true
+	default:
+		return ErrorInvalidHandle
+	}
+	t.k.races.release(t, &o.vc)
+	t.handOff(o)
+	return ErrorSuccess
 }
 
 // CreateMutex creates a mutex, owned by the caller when initialOwner is
@@ -77,21 +107,14 @@ func (t *Thread) CreateMutex(initialOwner bool) Handle {
 func (t *Thread) ReleaseMutex(h Handle) bool {
 	t.step(t.k.ops[cReleaseMutex], int64(h), 0, 0)
 	e, ok := t.k.use(t, h, OpReleaseMutex)
-	switch {
-	case !ok || e.obj.kind != objMutex:
-		t.lastErr = ErrorInvalidHandle
-	case e.obj.owner != t:
-		t.lastErr = ErrorNotOwner
-	default:
-		o := e.obj
-		if o.depth--; o.depth == 0 {
-			t.disown(o)
-			t.k.races.release(t, &o.vc)
-			t.handOff(o)
+	code := ErrorInvalidHandle
+	if ok && e.obj.kind == objMutex {
+		if code = t.signal(e.obj, 1); code == ErrorSuccess {
+			t.result(1)
+			return true
 		}
-		t.result(1)
-		return true
 	}
+	t.lastErr = code
 	t.result(0)
 	return false
 }
@@ -134,9 +157,7 @@ func (t *Thread) PulseEvent(h Handle) bool {
 		t.result(0)
 		return false
 	}
-	e.obj.signaled = true
-	t.k.races.release(t, &e.obj.vc)
-	t.handOff(e.obj)
+	t.signal(e.obj, 1)
 	e.obj.signaled = false
 	t.result(1)
 	return true
@@ -163,31 +184,11 @@ func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 
 	if !ok {
 		return fail(ErrorInvalidHandle)
 	}
-	switch o := e.obj; o.kind {
-	case objEvent:
-		o.signaled = true
-	case objMutex:
-		if o.owner != t {
-			return fail(ErrorNotOwner)
-		}
-		if o.depth--; o.depth > 0 {
-			t.task.Step(t.k.ops[cSignalAndWait], int64(toWait), int64(ms), 0)
-			return t.waitSingle(toWait, ms, cSignalAndWait)
-		}
-		t.disown(o)
-	case objSemaphore:
-		if o.count >= o.max {
-			return fail(ErrorTooManyPosts)
-		}
-		o.count++
-		o.signaled = true
-	default:
-		return fail(ErrorInvalidHandle)
+	if code := t.signal(e.obj, 1); code != ErrorSuccess {
+		return fail(code)
 	}
-	t.k.races.release(t, &e.obj.vc)
-	t.handOff(e.obj)
 	// The page does not promise that the signal and the wait are one
 	// atomic operation, so other threads may run in between.
 	t.task.Step(t.k.ops[cSignalAndWait], int64(toWait), int64(ms), 0)
-	return t.waitSingle(toWait, ms, cSignalAndWait)
+	return t.waitSingle(toWait, ms, cSignalAndWait, OpSignalAndWait)
 }

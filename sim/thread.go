@@ -107,14 +107,8 @@ func (t *Thread) SetName(name string) {
 // runs.
 func (t *Thread) CreateThread(start func(t *Thread) uint32) (Handle, uint32) {
 	t.step(t.k.ops[cCreateThread], 0, 0, 0)
-	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(t.k.ops[cCreateThreadFails], 2) == 1 {
-		t.lastErr = ErrorNotEnoughMemory
-		t.result(0)
-		return 0, ErrorNotEnoughMemory
-	}
-	h, _ := t.spawn(start, false)
-	t.result(int64(h))
-	return h, ErrorSuccess
+	h, _, err := t.create(start, false)
+	return h, err
 }
 
 // CreateSuspended is the CREATE_SUSPENDED flag of CreateThreadEx.
@@ -132,12 +126,18 @@ func (t *Thread) CreateThreadEx(start func(t *Thread) uint32, flags uint32) (h H
 		t.result(0)
 		return 0, 0, ErrorInvalidParameter
 	}
+	return t.create(start, flags&CreateSuspended != 0)
+}
+
+// create is CreateThread and CreateThreadEx after their scheduling point:
+// the fault-injection decision, then the new thread.
+func (t *Thread) create(start func(t *Thread) uint32, suspended bool) (Handle, uint32, uint32) {
 	if t.k.cfg.Faults && t.implDepth > 0 && t.task.Choose(t.k.ops[cCreateThreadFails], 2) == 1 {
 		t.lastErr = ErrorNotEnoughMemory
 		t.result(0)
 		return 0, 0, ErrorNotEnoughMemory
 	}
-	h, child := t.spawn(start, flags&CreateSuspended != 0)
+	h, child := t.spawn(start, suspended)
 	t.result(int64(h))
 	return h, child.id, ErrorSuccess
 }
@@ -191,6 +191,11 @@ func (t *Thread) ResumeThread(h Handle) uint32 {
 // on Windows nothing of the thread runs after ExitThread.)
 func (t *Thread) ExitThread(code uint32) {
 	t.step(t.k.ops[cExitThread], int64(code), 0, 0)
+	t.exitNow(code)
+}
+
+// exitNow unwinds t's goroutine to end it with code (see run).
+func (t *Thread) exitNow(code uint32) {
 	t.exiting, t.exitCode = true, code
 	panic(threadExit{})
 }
@@ -243,8 +248,7 @@ func (t *Thread) TerminateThread(h Handle, code uint32) bool {
 	}
 	target := e.obj.thread
 	if target == t {
-		t.exiting, t.exitCode = true, code
-		panic(threadExit{})
+		t.exitNow(code)
 	}
 	if !target.exited {
 		t.k.terminations = append(t.k.terminations, Termination{By: t.task.ID(), Thread: target.task.ID(),

@@ -128,13 +128,13 @@ func (t *Thread) deadline(ms uint32) int64 {
 // which is also recorded as a handle fault.
 func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 	t.step(t.k.ops[cWaitSingle], int64(h), int64(ms), 0)
-	return t.waitSingle(h, ms, cWaitSingle)
+	return t.waitSingle(h, ms, cWaitSingle, OpWaitSingle)
 }
 
-// waitSingle is WaitForSingleObject after its scheduling point; op names
-// the call in faults and in the log.
-func (t *Thread) waitSingle(h Handle, ms uint32, op opCode) uint32 {
-	e, ok := t.k.use(t, h, op.name())
+// waitSingle is WaitForSingleObject after its scheduling point; op, named
+// name, is the call in the log and in faults.
+func (t *Thread) waitSingle(h Handle, ms uint32, op opCode, name string) uint32 {
+	e, ok := t.k.use(t, h, name)
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
 		t.result(int64(WaitFailed))

@@ -107,13 +107,7 @@ func (b *bugDoneBeforeCleanup) Create(t *sim.Thread, w *sim.ClusWorker, start si
 
 // CheckTerminate is ClusWorkerCheckTerminate.
 func (b *bugDoneBeforeCleanup) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
-	if w.Terminate.AtomicLoad(t) {
-		return true
-	}
-	b.mu.Enter(t)
-	v := w.Terminate.AtomicLoad(t)
-	b.mu.Leave(t)
-	return v
+	return gatedCheck(t, w, &b.mu)
 }
 
 // hold, called under mu, gives the caller its own hold on the done event of

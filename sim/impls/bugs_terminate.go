@@ -103,21 +103,10 @@ type bugHandleNotCleared struct{ *Reference }
 
 // Terminate is ClusWorkerTerminate with the mistake described at bugHandleNotCleared.
 func (r bugHandleNotCleared) Terminate(t *sim.Thread, w *sim.ClusWorker) {
-	if w.HThread.AtomicLoad(t) == 0 {
-		return
-	}
-	if !w.Terminate.CompareAndSwap(t, false, true) {
-		return
-	}
-	ref, ok := r.acquire(t, w)
+	ref, ok := r.beginFirst(t, w)
 	if !ok {
 		return
 	}
-	if isSelf(t, ref) {
-		r.release(t, &ref)
-		return
-	}
-	r.duplicate(t, &ref)
 	t.WaitForSingleObject(ref.wait, sim.Infinite)
 	// BUG: closed, but hThread still names the closed handle.
 	r.retire(t, ref.h)
@@ -140,28 +129,29 @@ const (
 
 // bugTerminateGivesUp waits for the thread with a long but finite
 // timeout, as if no worker could ignore its flag for a whole second: the
-// first Terminate then returns while the routine still runs (D5).
-type bugTerminateGivesUp struct{ *Reference }
+// first Terminate then returns while the routine still runs (D5). With
+// kill it is bug-terminate-kills: when the second is up it ends the thread
+// with TerminateThread, as if that were a harmless last resort (P10), so
+// the routine never finishes and whatever it held stays held.
+type bugTerminateGivesUp struct {
+	*Reference
+	kill bool
+}
 
 // Terminate is ClusWorkerTerminate with the mistake described at bugTerminateGivesUp.
 func (r bugTerminateGivesUp) Terminate(t *sim.Thread, w *sim.ClusWorker) {
-	if w.HThread.AtomicLoad(t) == 0 {
-		return
-	}
-	if !w.Terminate.CompareAndSwap(t, false, true) {
-		return
-	}
-	ref, ok := r.acquire(t, w)
+	ref, ok := r.beginFirst(t, w)
 	if !ok {
 		return
 	}
-	if isSelf(t, ref) {
-		r.release(t, &ref)
-		return
-	}
-	r.duplicate(t, &ref)
 	// BUG: "a worker that has not stopped within a second never will".
-	if t.WaitForSingleObject(ref.wait, giveUpMs) == sim.WaitObject0 {
+	res := t.WaitForSingleObject(ref.wait, giveUpMs)
+	if res == sim.WaitTimeout && r.kill {
+		// BUG (bug-terminate-kills): so end it.
+		t.TerminateThread(ref.wait, 1)
+		res = sim.WaitObject0
+	}
+	if res == sim.WaitObject0 {
 		r.closeObserved(t, w, ref)
 	}
 	r.release(t, &ref)
@@ -211,21 +201,10 @@ func (r bugTerminateGrace) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool
 
 // Terminate is ClusWorkerTerminate with the mistake described at bugTerminateGrace.
 func (r bugTerminateGrace) Terminate(t *sim.Thread, w *sim.ClusWorker) {
-	if w.HThread.AtomicLoad(t) == 0 {
-		return
-	}
-	if !w.Terminate.CompareAndSwap(t, false, true) {
-		return
-	}
-	ref, ok := r.acquire(t, w)
+	ref, ok := r.beginFirst(t, w)
 	if !ok {
 		return
 	}
-	if isSelf(t, ref) {
-		r.release(t, &ref)
-		return
-	}
-	r.duplicate(t, &ref)
 	res := sim.WaitTimeout
 	for res == sim.WaitTimeout && !r.seenCell(w).AtomicLoad(t) {
 		res = t.WaitForSingleObject(ref.wait, ackPollMs)
@@ -237,36 +216,5 @@ func (r bugTerminateGrace) Terminate(t *sim.Thread, w *sim.ClusWorker) {
 	if res == sim.WaitObject0 {
 		r.closeObserved(t, w, ref)
 	}
-	r.release(t, &ref)
-}
-
-// bugTerminateKills waits for the thread as bugTerminateGivesUp does, and
-// when the second is up ends it with TerminateThread, as if that were a
-// harmless last resort (P10): the routine never finishes, and whatever it
-// held stays held.
-type bugTerminateKills struct{ *Reference }
-
-// Terminate is ClusWorkerTerminate with the mistake described at bugTerminateKills.
-func (r bugTerminateKills) Terminate(t *sim.Thread, w *sim.ClusWorker) {
-	if w.HThread.AtomicLoad(t) == 0 {
-		return
-	}
-	if !w.Terminate.CompareAndSwap(t, false, true) {
-		return
-	}
-	ref, ok := r.acquire(t, w)
-	if !ok {
-		return
-	}
-	if isSelf(t, ref) {
-		r.release(t, &ref)
-		return
-	}
-	r.duplicate(t, &ref)
-	if t.WaitForSingleObject(ref.wait, giveUpMs) == sim.WaitTimeout {
-		// BUG: "a worker that has not stopped within a second never will".
-		t.TerminateThread(ref.wait, 1)
-	}
-	r.closeObserved(t, w, ref)
 	r.release(t, &ref)
 }

@@ -83,13 +83,7 @@ func (x *ExitEvent) Create(t *sim.Thread, w *sim.ClusWorker, start sim.StartRout
 
 // CheckTerminate is ClusWorkerCheckTerminate.
 func (x *ExitEvent) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
-	if w.Terminate.AtomicLoad(t) {
-		return true
-	}
-	x.mu.Enter(t)
-	v := w.Terminate.AtomicLoad(t)
-	x.mu.Leave(t)
-	return v
+	return gatedCheck(t, w, &x.mu)
 }
 
 // hold, called under mu, returns the incarnation whose handle hThread

@@ -224,49 +224,67 @@ func (r *Reference) Create(t *sim.Thread, w *sim.ClusWorker, start sim.StartRout
 
 // CheckTerminate is ClusWorkerCheckTerminate.
 func (r *Reference) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
+	return gatedCheck(t, w, &r.gate)
+}
+
+// gatedCheck is the CheckTerminate of the designs whose ClusWorkersTerminate
+// raises its flags inside the critical section gate.
+func gatedCheck(t *sim.Thread, w *sim.ClusWorker, gate *sim.CriticalSection) bool {
 	// D3: the answer is the flag, read with an interlocked load (RACE).
 	if w.Terminate.AtomicLoad(t) {
 		return true
 	}
 	// P7: FALSE is only ever reported from inside the signal gate, so it
 	// cannot fall between two of a ClusWorkersTerminate's flag stores.
-	r.gate.Enter(t)
+	gate.Enter(t)
 	v := w.Terminate.AtomicLoad(t)
-	r.gate.Leave(t)
+	gate.Leave(t)
 	return v
 }
 
 // Terminate is ClusWorkerTerminate.
 func (r *Reference) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	ref, ok := r.beginFirst(t, w)
+	if !ok {
+		return
+	}
+	// D5: wait for the thread to exit, on a duplicate (P2).
+	t.WaitForSingleObject(ref.wait, sim.Infinite)
+	// P2: the call that saw the exit closes the stored handle, once.
+	r.closeObserved(t, w, ref)
+	r.release(t, &ref)
+}
+
+// beginFirst is ClusWorkerTerminate up to its wait. When the caller is the
+// first Terminate of a live thread other than its own, it returns the
+// pinned reference to that thread, with a duplicate to wait on; otherwise
+// it has done all the call has to do, and returns false.
+func (r *Reference) beginFirst(t *sim.Thread, w *sim.ClusWorker) (threadRef, bool) {
 	// S1, S2, P9: a struct with no thread (zeroed, failed Create, already
 	// terminated) makes this a no-op.
 	if w.HThread.AtomicLoad(t) == 0 {
-		return
+		return threadRef{}, false
 	}
 	// D5, D7: the caller whose interlocked exchange turns the flag from
 	// FALSE to TRUE is the first, and there is exactly one.
 	if !w.Terminate.CompareAndSwap(t, false, true) {
 		// D6, P5: any other caller returns at once, never blocking.
-		return
+		return threadRef{}, false
 	}
 	ref, ok := r.acquire(t, w)
 	if !ok {
 		// The thread already ended and a TerminateEx that saw it closed
 		// the handle: the exit D5 waits for has happened.
-		return
+		return threadRef{}, false
 	}
 	if isSelf(t, ref) {
 		// P1: the worker terminating itself has set the flag; waiting for
 		// its own exit would never end.
 		r.release(t, &ref)
-		return
+		return threadRef{}, false
 	}
-	// D5: wait for the thread to exit, on a duplicate (P2).
 	r.duplicate(t, &ref)
-	t.WaitForSingleObject(ref.wait, sim.Infinite)
-	// P2: the call that saw the exit closes the stored handle, once.
-	r.closeObserved(t, w, ref)
-	r.release(t, &ref)
+	return ref, true
 }
 
 // TerminateEx is ClusWorkerTerminateEx.

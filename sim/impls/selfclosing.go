@@ -83,15 +83,7 @@ func (s *SelfClosing) Create(t *sim.Thread, w *sim.ClusWorker, start sim.StartRo
 
 // CheckTerminate is ClusWorkerCheckTerminate.
 func (s *SelfClosing) CheckTerminate(t *sim.Thread, w *sim.ClusWorker) bool {
-	// D3, RACE: an interlocked read of the flag.
-	if w.Terminate.AtomicLoad(t) {
-		return true
-	}
-	// P7: FALSE only from inside the lock the multi-signal holds.
-	s.mu.Enter(t)
-	v := w.Terminate.AtomicLoad(t)
-	s.mu.Leave(t)
-	return v
+	return gatedCheck(t, w, &s.mu)
 }
 
 // Terminate is ClusWorkerTerminate.

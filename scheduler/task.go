@@ -206,7 +206,6 @@ func (t *Task) Kill(other *Task) {
 		e.handoff = nil
 	}
 	e.exited(other)
-	e.cur = t
 }
 
 // SetResult records the outcome of t's last step in the log.

@@ -85,6 +85,9 @@ type Result struct {
 	Ops []string
 	// Names holds each task's name at the end of the run, by ThreadID.
 	Names []string
+	// Touches is what the run's steps accessed (see [Task.Touch]); it is
+	// recorded only when the strategy is an [Observer].
+	Touches []Touch
 	// Abandoned is set when the watchdog gave the run up because its
 	// goroutine stayed stuck outside the simulation (Failure is then an
 	// [Escape]). The result was built from what the run had published, not
@@ -157,6 +160,9 @@ type Engine struct {
 	pubOps          atomic.Pointer[[]string] // ops, republished at every new name
 	sealed          int                      // events before this index are final
 	checked         int                      // events before this index matched cfg.Expect
+
+	track   bool    // the strategy is an Observer: record touches
+	touches []Touch // the run's touches, when track
 
 	ops     []string // OpID -> name
 	opIndex map[string]OpID
@@ -249,11 +255,13 @@ func (e *Engine) Run(s Strategy, main func(*Task)) *Result {
 	for i, t := range e.tasks {
 		names[i] = t.name
 	}
-	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure, Ops: e.ops, Names: names}
+	return &Result{Steps: e.step, Time: e.now, Events: e.events, Decisions: e.decisions, Failure: e.failure, Ops: e.ops, Names: names, Touches: e.touches}
 }
 
 func (e *Engine) reset(s Strategy) {
 	e.strat = s
+	o, ok := s.(Observer)
+	e.track = ok
 	clear(e.tasks)
 	e.tasks = e.tasks[:0]
 	clear(e.live)
@@ -262,6 +270,7 @@ func (e *Engine) reset(s Strategy) {
 	e.step, e.now = 0, 0
 	e.events = e.events[:0]
 	e.decisions = e.decisions[:0]
+	e.touches = e.touches[:0]
 	e.failure = nil
 	e.goexit = false
 	e.setRunning(nil)
@@ -274,6 +283,9 @@ func (e *Engine) reset(s Strategy) {
 	e.aborted = false
 	e.abandoned.Store(false)
 	e.completed = false
+	if ok {
+		o.Observe(View{e})
+	}
 }
 
 // setRunning publishes the running task to enter and the watchdog. It is

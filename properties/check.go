@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -14,7 +12,6 @@ import (
 	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/internal/shell"
 	"github.com/clussim/clussim/model"
-	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
@@ -180,155 +177,54 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 		return nil, err
 	}
 	rep := &Report{Impl: c.name, Scenarios: len(named), LinBudget: c.linBudget}
-	units := c.units(named, seeded)
-	results := runUnits(units, c.parallel, func() *Runner {
-		r := NewRunner(newAPI, c.maxSteps, c.documentedOnly)
-		r.SetLinBudget(c.linBudget)
-		return r
-	})
-	// Units run in any order, on any worker; the report is that of the
-	// sequential battery: every unit up to the first failing one, in plan
-	// order.
-	for u, res := range results {
-		rep.Runs += res.runs
-		rep.Generated += units[u].generated(res.runs)
-		rep.LinUndecided += res.linUndecided
-		if res.err != nil {
-			return rep, res.err
+	jobs := c.jobs(named, seeded)
+	results := Explore(newAPI, Exploration{Jobs: jobs, Parallel: c.parallel, MaxSteps: c.maxSteps,
+		DocumentedOnly: c.documentedOnly, LinBudget: c.linBudget})
+	// The report is that of the sequential battery: every job up to the
+	// first failing one, in plan order.
+	for j, res := range results {
+		if res == nil {
+			break
 		}
-		if res.failure != nil {
-			rep.record(c, newAPI, res.failure, res.spec, pathFor(res.what))
+		rep.Runs += res.Runs
+		if jobs[j].Scenario == nil {
+			rep.Generated += res.Runs
+		}
+		rep.LinUndecided += res.LinUndecided
+		if res.Err != nil {
+			return rep, res.Err
+		}
+		if res.Failure != nil {
+			what := jobs[j].Name()
+			if jobs[j].Scenario == nil {
+				what = res.Failure.Scenario.Name
+			}
+			rep.record(c, newAPI, res.Failure, res.Strategy, pathFor(what))
 			return rep, nil
 		}
 	}
 	return rep, nil
 }
 
-// generatedPerUnit is how many generated scenarios one unit of the battery
+// generatedPerJob is how many generated scenarios one job of the battery
 // runs.
-const generatedPerUnit = 16
+const generatedPerJob = 16
 
-// unit is one independent piece of the battery: a named scenario under one
-// strategy, or a range of generated scenarios. Its outcome depends only on
-// its own inputs, so units may run on any worker in any order.
-type unit struct {
-	named    *scenario.Scenario
-	spec     StrategySpec
-	budget   int
-	genFirst uint64 // generated units: seeds genFirst .. genFirst+genCount-1
-	genCount int
-}
-
-// generated counts the generated scenarios among runs runs of the unit.
-func (u unit) generated(runs int) int {
-	if u.named != nil {
-		return 0
-	}
-	return runs
-}
-
-type unitResult struct {
-	failure *Outcome
-	spec    StrategySpec
-	what    string // names the trace file
-	runs    int
-	err     error
-	// linUndecided counts the unit's runs whose LIN check was undecided.
-	linUndecided int
-}
-
-// units lists the battery's units in plan order.
-func (c *config) units(named []scenario.Scenario, seeded bool) []unit {
-	var out []unit
+// jobs lists the battery's jobs in plan order.
+func (c *config) jobs(named []scenario.Scenario, seeded bool) []Job {
+	var out []Job
 	for i := range named {
 		for _, spec := range c.plan() {
-			out = append(out, unit{named: &named[i], spec: spec, budget: c.budget})
+			out = append(out, Job{Scenario: &named[i], Strategy: spec, Budget: c.budget})
 		}
 	}
 	if seeded {
 		total := c.generatedRuns()
-		for first := 0; first < total; first += generatedPerUnit {
-			out = append(out, unit{genFirst: c.seed + uint64(first), genCount: min(generatedPerUnit, total-first)})
+		for first := 0; first < total; first += generatedPerJob {
+			out = append(out, Job{GeneratedFrom: c.seed + uint64(first), Generated: min(generatedPerJob, total-first)})
 		}
 	}
 	return out
-}
-
-// run executes the unit on runner r.
-func (u unit) run(r *Runner) (res unitResult) {
-	before := r.LinUndecided()
-	defer func() { res.linUndecided = r.LinUndecided() - before }()
-	if u.named != nil {
-		spec := u.spec
-		o, n, err := explore(r, *u.named, &spec, u.budget)
-		if err != nil {
-			return unitResult{runs: n, err: fmt.Errorf("%s under %s: %w", u.named.Name, spec, err)}
-		}
-		return unitResult{failure: o, spec: spec, what: u.named.Name + "-" + spec.Name, runs: n}
-	}
-	lim := scenario.DefaultLimits()
-	for i := range u.genCount {
-		seed := u.genFirst + uint64(i)
-		s := scenario.Generate(seed, lim)
-		o, err := r.Run(s, scheduler.NewRandom(seed))
-		switch {
-		case err != nil:
-			return unitResult{runs: i + 1, err: fmt.Errorf("generated scenario %d: %w", seed, err)}
-		case o.Diverged != nil:
-			return unitResult{runs: i + 1, err: fmt.Errorf("properties: generated scenario %d: %s", seed, o.Diverged.Message)}
-		case o.Failed():
-			return unitResult{failure: o.Keep(), spec: StrategySpec{Name: "random", Seed: seed}, what: s.Name, runs: i + 1}
-		}
-	}
-	return unitResult{runs: u.genCount}
-}
-
-// runUnits runs the units on up to workers goroutines, each with a runner of
-// its own, and returns their results up to and including the first unit (in
-// plan order) that failed or erred. A worker takes the next unit in plan
-// order and skips units after a known failure, so the units returned are
-// exactly those a sequential run would have run, with the same results.
-func runUnits(units []unit, workers int, newRunner func() *Runner) []unitResult {
-	results := make([]unitResult, len(units))
-	if workers <= 1 {
-		r := newRunner()
-		for u := range units {
-			results[u] = units[u].run(r)
-			if results[u].failure != nil || results[u].err != nil {
-				return results[:u+1]
-			}
-		}
-		return results
-	}
-	var next atomic.Int64
-	var stop atomic.Int64 // the lowest unit known to fail
-	stop.Store(int64(len(units)))
-	var wg sync.WaitGroup
-	for range min(workers, len(units)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := newRunner()
-			for {
-				u := next.Add(1) - 1
-				if u >= int64(len(units)) || u > stop.Load() {
-					return
-				}
-				res := units[u].run(r)
-				results[u] = res
-				if res.failure != nil || res.err != nil {
-					for {
-						old := stop.Load()
-						if u >= old || stop.CompareAndSwap(old, u) {
-							break
-						}
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return results[:min(stop.Load()+1, int64(len(units)))]
 }
 
 // record notes a failing run, saves its trace and, when asked to, shrinks
@@ -361,62 +257,6 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 		return
 	}
 	r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, ReplayCommand(name, spath)
-}
-
-// explore runs s under spec up to budget times and returns the first
-// failing outcome (kept), the number of runs, and an error for a run that
-// says nothing about the implementation. It records in spec the seed of a
-// failing random run.
-func explore(r *Runner, s scenario.Scenario, spec *StrategySpec, budget int) (*Outcome, int, error) {
-	strat, err := newStrategy(*spec)
-	if err != nil {
-		return nil, 0, err
-	}
-	for i := range budget {
-		// Random and PCT take a fresh strategy seeded Seed+i for run i, so
-		// the spec a failing run's trace records (its Seed moved on by i)
-		// is the one strategy that made that run; DFS is one exploration.
-		switch spec.Name {
-		case "random":
-			strat = scheduler.NewRandom(spec.Seed + uint64(i))
-		case "pct":
-			next := *spec
-			next.Seed += uint64(i)
-			if strat, err = newStrategy(next); err != nil {
-				return nil, i, err
-			}
-		}
-		o, err := r.Run(s, strat)
-		if err != nil {
-			return nil, i, err
-		}
-		if o.Diverged != nil {
-			return nil, i + 1, fmt.Errorf("%s", o.Diverged.Message)
-		}
-		if o.Failed() {
-			if spec.Name != "dfs" {
-				spec.Seed += uint64(i)
-			}
-			return o.Keep(), i + 1, nil
-		}
-		if d, ok := strat.(*scheduler.DFS); ok && d.Done() {
-			return nil, i + 1, nil
-		}
-	}
-	return nil, budget, nil
-}
-
-// newStrategy builds the strategy a spec names.
-func newStrategy(spec StrategySpec) (scheduler.Strategy, error) {
-	switch spec.Name {
-	case "random":
-		return scheduler.NewRandom(spec.Seed), nil
-	case "pct":
-		return scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
-	case "dfs":
-		return scheduler.NewDFS(spec.Depth), nil
-	}
-	return nil, fmt.Errorf("properties: strategy %q cannot explore (valid: %s)", spec.Name, strings.Join(StrategyNames(), ", "))
 }
 
 // plan lists the strategies Check runs on every named scenario.

@@ -26,11 +26,15 @@ const (
 )
 
 // StrategyNames lists the strategies exploration can use.
-func StrategyNames() []string { return []string{"random", "pct", "dfs"} }
+func StrategyNames() []string { return []string{"random", "pct", "dfs", "dpor"} }
 
-// ParseStrategy reads "random", "pct", "pct:DEPTH", "dfs" or "dfs:BOUND".
+// ParseStrategy reads "random", "pct", "pct:DEPTH", "dfs", "dfs:BOUND",
+// "dpor" or "dpor:BOUND" (a BOUND of -1 or "none": no preemption bound).
 func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 	name, param, hasParam := strings.Cut(s, ":")
+	if param == "none" && (name == "dfs" || name == "dpor") {
+		param = "-1"
+	}
 	spec := StrategySpec{Name: name, Seed: seed}
 	n := 0
 	if hasParam {
@@ -53,12 +57,12 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 			}
 			spec.Depth = n
 		}
-	case "dfs":
+	case "dfs", "dpor":
 		spec.Depth = DefaultDFSBound
 		if hasParam {
 			if n > traces.MaxStrategyDepth {
-				return spec, fmt.Errorf("properties: dfs preemption bound must be at most %d (or negative for none), got %d",
-					traces.MaxStrategyDepth, n)
+				return spec, fmt.Errorf("properties: %s preemption bound must be at most %d (or negative for none), got %d",
+					name, traces.MaxStrategyDepth, n)
 			}
 			spec.Depth = max(n, -1)
 		}

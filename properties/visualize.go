@@ -247,8 +247,11 @@ func strategyText(s traces.Strategy) string {
 		return fmt.Sprintf("random, seed %d", s.Seed)
 	case "pct":
 		return fmt.Sprintf("pct, depth %d, seed %d", s.Depth, s.Seed)
-	case "dfs":
-		return fmt.Sprintf("dfs, preemption bound %d (seed %d)", s.Depth, s.Seed)
+	case "dfs", "dpor":
+		if s.Depth < 0 {
+			return s.Name + ", no preemption bound"
+		}
+		return fmt.Sprintf("%s, preemption bound %d", s.Name, s.Depth)
 	}
 	return fmt.Sprintf("%s, seed %d", s.Name, s.Seed)
 }

@@ -5,16 +5,18 @@ import "slices"
 // dporAnalysis is the scratch of DPOR's end-of-run analysis, kept between
 // runs so that steady-state runs do not allocate.
 type dporAnalysis struct {
-	steps  []dstep
-	nt     int       // tasks in the run
-	vcs    []int32   // step k's vector clock is vcs[k*nt : (k+1)*nt]
-	cur    []int32   // each task's clock, task t's at cur[t*nt : (t+1)*nt]
-	index  map[Object]int32
-	states []objState
-	acc    []access
-	races  [][2]int32
-	cands  []int32
-	seen   []ThreadID
+	steps   []dstep
+	nt      int     // tasks in the run
+	vcs     []int32 // step k's vector clock is vcs[k*nt : (k+1)*nt]
+	cur     []int32 // each task's clock, task t's at cur[t*nt : (t+1)*nt]
+	index   map[Object]int32
+	states  []objState
+	acc     []access
+	races   []race
+	prior   []int32 // the candidates of every race, latest first
+	covered []bool
+	cands   []int32
+	seen    []ThreadID
 }
 
 // dstep is one step of the analysed run.
@@ -26,10 +28,25 @@ type dstep struct {
 }
 
 // objState is what the analysis remembers of one object: its last write
-// and the reads since, at most one per task (the latest).
+// and the reads since, at most one per task (the latest), for the
+// happens-before relation, and every access, for finding races.
 type objState struct {
 	lastWrite int32
 	reads     []int32
+	hist      []histEntry
+}
+
+type histEntry struct {
+	step  int32
+	write bool
+}
+
+// race is a step j and the earlier steps that it is dependent with and
+// that do not happen before it, on one object: prior[from:to], latest
+// first.
+type race struct {
+	j        int32
+	from, to int
 }
 
 func (a *dporAnalysis) clock(s int32) []int32 {
@@ -51,7 +68,7 @@ func (a *dporAnalysis) hb(i int32, c []int32) bool {
 // of its own task, and the writes of the spawns and exits logged within the
 // step.
 func (a *dporAnalysis) stepAccesses(events []Event, touches []Touch, ti *int, k int) {
-	a.acc = append(a.acc[:0], access{ThreadObject(events[k].Thread), Read})
+	a.acc = append(a.acc[:0], access{ThreadObject(events[k].Thread), Read}, access{Global, Read})
 	for *ti < len(touches) && int(touches[*ti].Event) <= k {
 		if tc := touches[*ti]; int(tc.Event) == k {
 			a.addAccess(access{tc.Obj, tc.Acc})
@@ -98,7 +115,7 @@ func (d *DPOR) analyze() {
 		}
 	}
 	a.nt = nt
-	a.steps, a.vcs, a.races = a.steps[:0], a.vcs[:0], a.races[:0]
+	a.steps, a.vcs, a.races, a.prior = a.steps[:0], a.vcs[:0], a.races[:0], a.prior[:0]
 	if cap(a.cur) < nt*nt {
 		a.cur = make([]int32, nt*nt)
 	}
@@ -139,14 +156,34 @@ func (d *DPOR) analyze() {
 			}
 			if node < d.pos && d.stack[node].step == ev.Step {
 				st.node = int32(node)
+				if d.bound < 0 {
+					d.stack[node].addFoot(p, a.acc)
+				}
 			}
 			a.steps = append(a.steps, st)
 			a.checkRaces(s, c)
 			a.vcs = append(a.vcs, c...)
 		}
 	}
+	// Every race is reversed: each candidate that no later reversed
+	// candidate happens after (a candidate that happens before another is
+	// not a race of j itself, and is reached from that one's reversal).
+	// A race that cannot be reversed (j's task could not run there) leaves
+	// the candidates before it to be tried.
 	for _, r := range a.races {
-		d.reverse(r[0], r[1])
+		cs := a.prior[r.from:r.to]
+		a.covered = append(a.covered[:0], make([]bool, len(cs))...)
+		for k, i := range cs {
+			if a.covered[k] || !d.reverse(i, r.j) {
+				continue
+			}
+			ci := a.clock(i)
+			for m := k + 1; m < len(cs); m++ {
+				if a.hb(cs[m], ci) {
+					a.covered[m] = true
+				}
+			}
+		}
 	}
 }
 
@@ -156,19 +193,28 @@ func (d *DPOR) analyze() {
 // objects' states.
 func (a *dporAnalysis) checkRaces(s int32, c []int32) {
 	p := a.steps[s].thread
-	check := func(i int32) {
-		if i >= 0 && a.steps[i].thread != p && !a.hb(i, c) {
-			a.races = append(a.races, [2]int32{i, s})
-		}
-	}
 	for _, x := range a.acc {
 		st := a.state(x.obj)
-		check(st.lastWrite)
-		if x.acc == Write {
-			for _, r := range st.reads {
-				check(r)
+		from := len(a.prior)
+		for k := len(st.hist) - 1; k >= 0; k-- {
+			h := st.hist[k]
+			if x.acc != Write && !h.write {
+				continue // two reads
 			}
+			if a.steps[h.step].thread == p || a.hb(h.step, c) {
+				if h.write {
+					// Every earlier access of the object happens before
+					// this write, so before s.
+					break
+				}
+				continue
+			}
+			a.prior = append(a.prior, h.step)
 		}
+		if len(a.prior) > from {
+			a.races = append(a.races, race{j: s, from: from, to: len(a.prior)})
+		}
+		st.hist = append(st.hist, histEntry{step: s, write: x.acc == Write})
 	}
 	for _, x := range a.acc {
 		st := a.state(x.obj)
@@ -194,6 +240,26 @@ func (a *dporAnalysis) checkRaces(s int32, c []int32) {
 	}
 }
 
+// addFoot adds to what t's step from n touches (over every run that took t
+// at n, for every outcome of its data decisions).
+func (n *dporNode) addFoot(t ThreadID, acc []access) {
+	i := slices.IndexFunc(n.foot, func(s sleeper) bool { return s.thread == t })
+	if i < 0 {
+		n.foot = append(n.foot, sleeper{thread: t})
+		i = len(n.foot) - 1
+	}
+	f := &n.foot[i]
+	for _, x := range acc {
+		j := slices.IndexFunc(f.foot, func(y access) bool { return y.obj == x.obj })
+		switch {
+		case j < 0:
+			f.foot = append(f.foot, x)
+		case x.acc > f.foot[j].acc:
+			f.foot[j].acc = x.acc
+		}
+	}
+}
+
 // state returns the state of object o, creating it.
 func (a *dporAnalysis) state(o Object) *objState {
 	i, ok := a.index[o]
@@ -202,7 +268,7 @@ func (a *dporAnalysis) state(o Object) *objState {
 		a.index[o] = i
 		if len(a.states) < cap(a.states) {
 			a.states = a.states[:i+1]
-			a.states[i].lastWrite, a.states[i].reads = -1, a.states[i].reads[:0]
+			a.states[i].lastWrite, a.states[i].reads, a.states[i].hist = -1, a.states[i].reads[:0], a.states[i].hist[:0]
 		} else {
 			a.states = append(a.states, objState{lastWrite: -1})
 		}
@@ -219,22 +285,29 @@ func joinClock(dst, src []int32) {
 }
 
 // reverse adds the backtrack points that make a later run reverse the race
-// between steps i and j (i before j).
-func (d *DPOR) reverse(i, j int32) {
+// between steps i and j (i before j), and reports whether it could: the
+// task of j (or, without a bound, an initial of notdep(i).j) was enabled
+// before i. When it was not (only the task of i could run there, or j's
+// task was blocked until i or a step after it), the race cannot be
+// reversed there, and the caller tries the race's earlier steps.
+func (d *DPOR) reverse(i, j int32) bool {
 	a := &d.an
 	ni := a.steps[i].node
 	if ni < 0 {
-		return // only the task of step i could run there
+		return false // only the task of step i could run there
 	}
 	n := &d.stack[ni]
 	if n.dead {
-		return
+		return true // a redundant run's: nothing to learn
 	}
 	p := a.steps[j].thread
 	if d.bound >= 0 {
+		// Flanagan and Godefroid: p, or every enabled task when p is not
+		// enabled; then bounded POR's conservative point. When p was not
+		// enabled the earlier steps of the race are tried too.
 		addBacktrack(n, p)
 		d.conservative(ni, p)
-		return
+		return slices.Contains(n.enabled, p)
 	}
 	// Source sets: the initials of notdep(i).j, the steps after i that do
 	// not happen after it, then j.
@@ -263,13 +336,17 @@ func (d *DPOR) reverse(i, j int32) {
 	for _, c := range a.cands {
 		t := a.steps[c].thread
 		if slices.Contains(n.backtrack, t) || asleep(n.sleep, t) {
-			return
+			return true
 		}
 		if slices.Contains(n.enabled, t) && (pick == NoThread || t == p) {
 			pick = t
 		}
 	}
-	addBacktrack(n, pick) // NoThread: every enabled task
+	if pick == NoThread {
+		return false
+	}
+	addBacktrack(n, pick)
+	return true
 }
 
 // conservative adds p at the last thread decision before the one at index ni

@@ -12,9 +12,17 @@ type Object uint64
 // classReserved.
 const (
 	classReserved uint8 = 0xF0
+	classGlobal   uint8 = 0xFD // everything (see Global)
 	classThread   uint8 = 0xFE // a task: its steps, its exit, a kill
 	classSpawn    uint8 = 0xFF // the allocation of ThreadIDs
 )
+
+// Global is the Object every step reads, implicitly: a step that writes it
+// is dependent with every step of every other task. It is for what an
+// observer compares with everything else, such as the instant an API call
+// begins or returns, which checks compare with every write of shared
+// state.
+var Global = makeObject(classGlobal, 0)
 
 // MakeObject returns the Object of the given class and id. Classes from 0xF0
 // up are the scheduler's own; MakeObject panics on them.

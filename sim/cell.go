@@ -41,6 +41,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 		var zero T
 		c.v, c.k = zero, t.k
 		c.id = t.k.races.register(c.name)
+		t.touch(depAlloc, allocCells, true)
 	}
 	return int64(c.id)
 }
@@ -48,6 +49,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 // Load is a plain read of the cell.
 func (c *Cell[T]) Load(t *Thread) T {
 	t.task.Step(t.k.ops[cLoad], c.bind(t), 0, 0)
+	t.touch(depCell, int(c.id), false)
 	t.k.races.access(t, c.id, cLoad, false, false)
 	t.result(encode(&c.v))
 	return c.v
@@ -56,6 +58,7 @@ func (c *Cell[T]) Load(t *Thread) T {
 // Store is a plain write of the cell.
 func (c *Cell[T]) Store(t *Thread, v T) {
 	t.task.Step(t.k.ops[cStore], c.bind(t), encode(&v), 0)
+	t.touch(depCell, int(c.id), true)
 	t.k.races.access(t, c.id, cStore, true, false)
 	c.v = v
 }
@@ -64,6 +67,7 @@ func (c *Cell[T]) Store(t *Thread, v T) {
 // barrier).
 func (c *Cell[T]) AtomicLoad(t *Thread) T {
 	t.task.Step(t.k.ops[cAtomicLoad], c.bind(t), 0, 0)
+	t.touch(depCell, int(c.id), false)
 	t.k.races.access(t, c.id, cAtomicLoad, false, true)
 	t.result(encode(&c.v))
 	return c.v
@@ -72,6 +76,7 @@ func (c *Cell[T]) AtomicLoad(t *Thread) T {
 // AtomicStore is an interlocked write of the cell.
 func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 	t.task.Step(t.k.ops[cAtomicStore], c.bind(t), encode(&v), 0)
+	t.touch(depCell, int(c.id), true)
 	t.k.races.access(t, c.id, cAtomicStore, true, true)
 	c.v = v
 }
@@ -82,6 +87,10 @@ func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 	t.task.Step(t.k.ops[cCAS], c.bind(t), encode(&old), encode(&new))
 	ok := c.v == old
+	// A failed exchange changes nothing: a read, for partial-order
+	// reduction too (a write it races with is explored before it, where
+	// it may succeed).
+	t.touch(depCell, int(c.id), ok)
 	t.k.races.access(t, c.id, cCAS, ok, true)
 	if ok {
 		c.v = new
@@ -94,6 +103,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 // (InterlockedExchange).
 func (c *Cell[T]) Swap(t *Thread, v T) T {
 	t.task.Step(t.k.ops[cSwap], c.bind(t), encode(&v), 0)
+	t.touch(depCell, int(c.id), true)
 	t.k.races.access(t, c.id, cSwap, true, true)
 	old := c.v
 	c.v = v
@@ -110,6 +120,7 @@ type Integer interface {
 // value it held before.
 func InterlockedExchangeAdd[T Integer](t *Thread, c *Cell[T], d T) T {
 	t.task.Step(t.k.ops[cExchangeAdd], c.bind(t), int64(d), 0)
+	t.touch(depCell, int(c.id), true)
 	t.k.races.access(t, c.id, cExchangeAdd, true, true)
 	old := c.v
 	c.v += d

@@ -35,6 +35,7 @@ func (cv *ConditionVariable) bind(t *Thread) int64 {
 	if cv.k != t.k {
 		*cv = ConditionVariable{k: t.k, id: t.k.condVars}
 		t.k.condVars++
+		t.touch(depAlloc, allocCondVars, true)
 	}
 	return int64(cv.id)
 }
@@ -44,6 +45,7 @@ func (cv *ConditionVariable) bind(t *Thread) int64 {
 // error, when the timeout passed with no wake.
 func (cv *ConditionVariable) sleep(t *Thread, ms uint32, release, reacquire func()) bool {
 	t.task.Step(t.k.ops[cCVSleep], cv.bind(t), int64(ms), 0)
+	t.touch(depCondVar, cv.id, true)
 	spurious := !t.k.cfg.NoSpuriousWakeups && t.task.Choose(t.k.ops[cCVSpurious], 2) == 1
 	release()
 	ok := true
@@ -52,6 +54,7 @@ func (cv *ConditionVariable) sleep(t *Thread, ms uint32, release, reacquire func
 		cv.sleepers = append(cv.sleepers, s)
 		t.sleeping = s
 		timedOut := t.task.Block(s, t.deadline(ms), t.k.ops[cCVSleep], int64(cv.id), int64(ms))
+		t.touch(depCondVar, cv.id, true)
 		t.sleeping = nil
 		if s.woken {
 			t.k.races.acquire(t, &cv.vc)
@@ -97,6 +100,7 @@ func (cv *ConditionVariable) SleepCS(t *Thread, cs *CriticalSection, ms uint32) 
 			cv.id, t.task.ID(), cs.id, cs.count))
 	}
 	return cv.sleep(t, ms, func() {
+		t.touch(depCritSec, cs.id, true)
 		if cs.count--; cs.count == 0 {
 			cs.owner = nil
 			t.k.races.release(t, &cs.vc)
@@ -126,6 +130,7 @@ func (cv *ConditionVariable) SleepSRW(t *Thread, l *SRWLock, ms uint32, shared b
 		op = cSRWShared
 	}
 	return cv.sleep(t, ms, func() {
+		t.touch(depSRW, l.id, true)
 		if shared {
 			l.shared--
 		} else {
@@ -139,6 +144,7 @@ func (cv *ConditionVariable) SleepSRW(t *Thread, l *SRWLock, ms uint32, shared b
 // (WakeConditionVariable).
 func (cv *ConditionVariable) Wake(t *Thread) {
 	t.task.Step(t.k.ops[cCVWake], cv.bind(t), 0, 0)
+	t.touch(depCondVar, cv.id, true)
 	if len(cv.sleepers) == 0 {
 		return
 	}
@@ -151,6 +157,7 @@ func (cv *ConditionVariable) Wake(t *Thread) {
 // WakeAll wakes every sleeper (WakeAllConditionVariable).
 func (cv *ConditionVariable) WakeAll(t *Thread) {
 	t.task.Step(t.k.ops[cCVWake], cv.bind(t), 1, 0)
+	t.touch(depCondVar, cv.id, true)
 	if len(cv.sleepers) == 0 {
 		return
 	}

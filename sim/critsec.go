@@ -34,6 +34,7 @@ func (cs *CriticalSection) bind(t *Thread) int64 {
 	if cs.k != t.k {
 		*cs = CriticalSection{k: t.k, id: t.k.criticalSections}
 		t.k.criticalSections++
+		t.touch(depAlloc, allocCritSecs, true)
 	}
 	return int64(cs.id)
 }
@@ -47,6 +48,7 @@ func (cs *CriticalSection) Enter(t *Thread) {
 
 // block takes the critical section, waiting for it as long as it takes.
 func (cs *CriticalSection) block(t *Thread) {
+	t.touch(depCritSec, cs.id, true)
 	for {
 		switch cs.owner {
 		case nil:
@@ -67,7 +69,10 @@ func (cs *CriticalSection) wait(t *Thread) {
 	w := csWaiter{cs: cs}
 	cs.waiters++
 	defer func() { cs.waiters-- }()
+	t.lockWait = lockRef{depCritSec, cs.id}
 	t.task.Block(&w, -1, t.k.ops[cEnterCS], int64(cs.id), 0)
+	t.lockWait = lockRef{}
+	t.touch(depCritSec, cs.id, true)
 }
 
 // Initialize makes the critical section ready for use
@@ -75,6 +80,7 @@ func (cs *CriticalSection) wait(t *Thread) {
 // needed only to use it again after Delete.
 func (cs *CriticalSection) Initialize(t *Thread) {
 	t.task.Step(t.k.ops[cInitCS], cs.bind(t), 0, 0)
+	t.touch(depCritSec, cs.id, true)
 	if cs.owner != nil || cs.waiters > 0 {
 		t.k.fault(t, FaultDeleteInUse, 0, fmt.Sprintf("InitializeCriticalSection(#%d) by T%d while it is in use", cs.id, t.task.ID()))
 		return
@@ -88,6 +94,7 @@ func (cs *CriticalSection) Initialize(t *Thread) {
 // undefined).
 func (cs *CriticalSection) Delete(t *Thread) {
 	t.task.Step(t.k.ops[cDeleteCS], cs.bind(t), 0, 0)
+	t.touch(depCritSec, cs.id, true)
 	if cs.owner != nil || cs.waiters > 0 {
 		owner := "nobody"
 		if cs.owner != nil {
@@ -111,6 +118,7 @@ func (cs *CriticalSection) checkLive(t *Thread, op string) {
 // (TryEnterCriticalSection).
 func (cs *CriticalSection) TryEnter(t *Thread) bool {
 	t.task.Step(t.k.ops[cTryEnterCS], cs.bind(t), 0, 0)
+	t.touch(depCritSec, cs.id, true)
 	cs.checkLive(t, OpTryEnterCS)
 	switch cs.owner {
 	case nil:
@@ -129,6 +137,7 @@ func (cs *CriticalSection) TryEnter(t *Thread) bool {
 // Leave releases one level of ownership.
 func (cs *CriticalSection) Leave(t *Thread) {
 	t.task.Step(t.k.ops[cLeaveCS], cs.bind(t), 0, 0)
+	t.touch(depCritSec, cs.id, true)
 	cs.checkLive(t, OpLeaveCS)
 	if cs.owner != t {
 		owner := "nobody"

@@ -15,6 +15,9 @@ func (t *Thread) CloseHandle(h Handle) bool {
 		return true
 	}
 	e := k.entry(h)
+	if e != nil {
+		t.touch(depHandle, handleIndex(h), true)
+	}
 	switch {
 	case e == nil:
 		k.fault(t, FaultBadHandle, h, fmt.Sprintf("CloseHandle(%v): handle was never opened", h))
@@ -62,7 +65,7 @@ func (t *Thread) DuplicateHandle(h Handle) (Handle, bool) {
 // or not, and returns a handle to it.
 func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
 	t.step(t.k.ops[cCreateEvent], b2i(manualReset), b2i(initialState), 0)
-	o := t.k.newObject(objEvent)
+	o := t.k.newObject(t, objEvent)
 	o.manual, o.signaled = manualReset, initialState
 	if initialState {
 		t.k.races.release(t, &o.vc)

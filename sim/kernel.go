@@ -167,7 +167,12 @@ func (k *Kernel) entry(h Handle) *handleEntry {
 	return &k.handles[i]
 }
 
-func (k *Kernel) newObject(kind objectKind) *object {
+// newObject makes a kernel object on behalf of by (nil: the main thread,
+// before it runs).
+func (k *Kernel) newObject(by *Thread, kind objectKind) *object {
+	if by != nil {
+		by.touch(depAlloc, allocObjects, true)
+	}
 	o := &object{kind: kind, serial: len(k.objects)}
 	k.objects = append(k.objects, o)
 	return o
@@ -175,6 +180,8 @@ func (k *Kernel) newObject(kind objectKind) *object {
 
 // newHandle opens a handle to o on behalf of t.
 func (k *Kernel) newHandle(t *Thread, o *object, op string) Handle {
+	t.touch(depAlloc, allocHandles, true)
+	t.touch(depHandle, len(k.handles), true)
 	k.handles = append(k.handles, handleEntry{obj: o, open: true, impl: t.implDepth > 0,
 		openedBy: t.task.ID(), openedStep: t.task.StepCount(), openedOp: op, closedBy: scheduler.NoThread})
 	return Handle(4 * len(k.handles))
@@ -187,9 +194,26 @@ func (k *Kernel) lookup(t *Thread, h Handle) *handleEntry {
 	case CurrentThread:
 		return &t.pseudo
 	case CurrentProcess:
+		t.touch(depAlloc, allocProcess, k.process.obj == nil)
 		if k.process.obj == nil {
-			k.process = handleEntry{obj: k.newObject(objProcess), open: true, closedBy: scheduler.NoThread}
+			k.process = handleEntry{obj: k.newObject(t, objProcess), open: true, closedBy: scheduler.NoThread}
 		}
+		return &k.process
+	}
+	if i := handleIndex(h); i >= 0 && i < len(k.handles) {
+		t.touch(depHandle, i, false)
+	}
+	return k.entry(h)
+}
+
+// resolve is lookup for a handle that owner used earlier (so that its
+// pseudo-handle and the process object exist), without touching anything:
+// the caller touches what it changes for the running thread.
+func (k *Kernel) resolve(owner *Thread, h Handle) *handleEntry {
+	switch h {
+	case CurrentThread:
+		return &owner.pseudo
+	case CurrentProcess:
 		return &k.process
 	}
 	return k.entry(h)
@@ -198,6 +222,9 @@ func (k *Kernel) lookup(t *Thread, h Handle) *handleEntry {
 // use looks up h for op, recording a handle fault when it is not open.
 func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
 	e := k.lookup(t, h)
+	if e != nil {
+		t.touch(depObject, e.obj.serial, true)
+	}
 	switch {
 	case e == nil:
 		k.fault(t, FaultBadHandle, h, fmt.Sprintf("%s(%v): handle was never opened", op, h))
@@ -216,7 +243,7 @@ func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
 
 func (k *Kernel) newThread(task *scheduler.Task, parent *Thread) *Thread {
 	t := &Thread{k: k, task: task, id: threadIDBase + 4*uint32(task.ID())}
-	t.obj = k.newObject(objThread)
+	t.obj = k.newObject(parent, objThread)
 	t.obj.thread = t
 	t.pseudo = handleEntry{obj: t.obj, open: true, closedBy: scheduler.NoThread}
 	t.wait.t = t

@@ -45,6 +45,7 @@ func (l *SRWLock) bind(t *Thread) int64 {
 	if l.k != t.k {
 		*l = SRWLock{k: t.k, id: t.k.srwLocks}
 		t.k.srwLocks++
+		t.touch(depAlloc, allocSRWLocks, true)
 	}
 	return int64(l.id)
 }
@@ -75,8 +76,12 @@ func (l *SRWLock) acquire(t *Thread, exclusive bool, op opCode) {
 // block takes the lock, waiting for it as long as it takes.
 func (l *SRWLock) block(t *Thread, exclusive bool, op opCode) {
 	w := srwWaiter{l: l, exclusive: exclusive}
+	t.touch(depSRW, l.id, true)
 	for !l.free(exclusive) {
+		t.lockWait = lockRef{depSRW, l.id}
 		t.task.Block(&w, -1, t.k.ops[op], int64(l.id), b2i(exclusive))
+		t.lockWait = lockRef{}
+		t.touch(depSRW, l.id, true)
 	}
 	l.take(t, exclusive)
 }
@@ -99,6 +104,7 @@ func (l *SRWLock) TryAcquireShared(t *Thread) bool { return l.try(t, false) }
 
 func (l *SRWLock) try(t *Thread, exclusive bool) bool {
 	t.task.Step(t.k.ops[cSRWTry], l.bind(t), b2i(exclusive), 0)
+	t.touch(depSRW, l.id, true)
 	if !l.free(exclusive) {
 		t.result(0)
 		return false
@@ -117,6 +123,7 @@ func (l *SRWLock) ReleaseShared(t *Thread) { l.release(t, false) }
 
 func (l *SRWLock) release(t *Thread, exclusive bool) {
 	t.task.Step(t.k.ops[cSRWRelease], l.bind(t), b2i(exclusive), 0)
+	t.touch(depSRW, l.id, true)
 	switch {
 	case exclusive && l.exclusive != nil:
 		l.exclusive = nil

@@ -10,7 +10,7 @@ func (t *Thread) CreateSemaphore(initial, max int32) Handle {
 		t.result(0)
 		return 0
 	}
-	o := t.k.newObject(objSemaphore)
+	o := t.k.newObject(t, objSemaphore)
 	o.count, o.max, o.signaled = initial, max, initial > 0
 	if initial > 0 {
 		t.k.races.release(t, &o.vc)
@@ -89,7 +89,7 @@ func (t *Thread) signal(o *object, n int32) uint32 {
 // index) and owns it.
 func (t *Thread) CreateMutex(initialOwner bool) Handle {
 	t.step(t.k.ops[cCreateMutex], b2i(initialOwner), 0, 0)
-	o := t.k.newObject(objMutex)
+	o := t.k.newObject(t, objMutex)
 	o.signaled = true
 	if initialOwner {
 		t.acquire(o)
@@ -136,6 +136,7 @@ func (t *Thread) disown(o *object) {
 func (t *Thread) abandonMutexes(by *Thread) {
 	for len(t.owned) > 0 {
 		o := t.owned[len(t.owned)-1]
+		by.touch(depObject, o.serial, true)
 		t.disown(o)
 		o.abandoned = true
 		t.k.races.release(t, &o.vc)

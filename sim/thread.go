@@ -41,6 +41,15 @@ type Thread struct {
 	// sleeping is the thread's sleep on a condition variable, while it
 	// sleeps.
 	sleeping *cvSleeper
+	// lockWait names the critical section or SRW lock the thread is
+	// blocked on (class 0: none), which a TerminateThread of it touches.
+	lockWait lockRef
+}
+
+// lockRef names a lock for the dependency relation.
+type lockRef struct {
+	class uint8
+	id    int
 }
 
 // threadExit is what ExitThread panics with to unwind the thread's
@@ -175,6 +184,9 @@ func (t *Thread) ResumeThread(h Handle) uint32 {
 		return 0xFFFFFFFF
 	}
 	th := e.obj.thread
+	if t.task.Tracking() {
+		t.task.Touch(scheduler.ThreadObject(th.task.ID()), scheduler.Write)
+	}
 	prev := th.suspend
 	if prev > 0 {
 		th.suspend--
@@ -212,6 +224,7 @@ func (t *Thread) finish(by *Thread, code uint32) {
 	t.exiting = false
 	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
+	by.touch(depObject, t.obj.serial, true)
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
 	by.handOff(t.obj)
@@ -253,7 +266,14 @@ func (t *Thread) TerminateThread(h Handle, code uint32) bool {
 	if !target.exited {
 		t.k.terminations = append(t.k.terminations, Termination{By: t.task.ID(), Thread: target.task.ID(),
 			Step: t.task.StepCount(), Tick: t.task.Tick(), Impl: t.implDepth > 0})
-		target.forget()
+		t.touch(depObject, target.obj.serial, true)
+		if target.task.Tracking() {
+			t.task.Touch(scheduler.ThreadObject(target.task.ID()), scheduler.Write)
+		}
+		if l := target.lockWait; l.class != 0 {
+			t.touch(l.class, l.id, true)
+		}
+		target.forget(t)
 		t.task.Kill(target.task)
 		target.finish(t, code)
 	}
@@ -261,12 +281,14 @@ func (t *Thread) TerminateThread(h Handle, code uint32) bool {
 	return true
 }
 
-// forget takes t, about to be terminated, off every wait list it is on.
-func (t *Thread) forget() {
+// forget takes t, about to be terminated by by, off every wait list it is
+// on.
+func (t *Thread) forget(by *Thread) {
 	if t.wait.registered {
-		t.k.unblock(&t.wait)
+		t.k.unblock(by, &t.wait)
 	}
 	if s := t.sleeping; s != nil {
+		by.touch(depCondVar, s.cv.id, true)
 		s.cv.remove(s)
 		t.sleeping = nil
 	}

@@ -168,43 +168,65 @@ func (t *Thread) waitSingle(h Handle, ms uint32, op opCode, name string) uint32 
 func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 int64) uint32 {
 	w.granted, w.abandoned, w.registered = -1, false, true
 	for i, o := range w.objs {
+		// Joining a wait list reads the object and the handle's slot:
+		// joins commute (the order of a list matters only to a choice
+		// that the strategy makes among every waiter anyway, and waiter
+		// counts add up the same), and every signal or close is a write
+		// they are ordered with.
 		o.blocked = append(o.blocked, w)
-		t.k.lookup(t, w.handles[i]).waiters++
+		t.touchWait(w, i, false)
+		t.k.resolve(t, w.handles[i]).waiters++
 	}
 	for {
 		timedOut := t.task.Block(w, deadline, op, a0, a1)
 		if w.granted >= 0 {
+			// The signaller satisfied the wait in its own step; resuming
+			// reads what it wrote.
+			for i := range w.objs {
+				t.touchWait(w, i, false)
+			}
 			if w.abandoned {
 				return WaitAbandoned0 + uint32(w.granted)
 			}
 			return WaitObject0 + uint32(w.granted)
 		}
 		if timedOut {
-			t.k.unblock(w)
+			t.k.unblock(t, w)
 			return WaitTimeout
 		}
 	}
 }
 
-// unblock takes w off the lists of its objects and handles.
-func (k *Kernel) unblock(w *waitState) {
+// touchWait records that t's step reads or writes the i-th object of the
+// wait w and the slot of its handle (which counts its waiters).
+func (t *Thread) touchWait(w *waitState, i int, write bool) {
+	t.touch(depObject, w.objs[i].serial, write)
+	if j := handleIndex(w.handles[i]); j >= 0 && w.handles[i] != CurrentThread && w.handles[i] != CurrentProcess {
+		t.touch(depHandle, j, write)
+	}
+}
+
+// unblock takes w off the lists of its objects and handles, in a step of
+// by.
+func (k *Kernel) unblock(by *Thread, w *waitState) {
 	w.registered = false
 	for i, o := range w.objs {
+		by.touchWait(w, i, true)
 		for j, b := range o.blocked {
 			if b == w {
 				o.blocked = append(o.blocked[:j], o.blocked[j+1:]...)
 				break
 			}
 		}
-		k.lookup(w.t, w.handles[i]).waiters--
+		k.resolve(w.t, w.handles[i]).waiters--
 	}
 }
 
 // grant satisfies the blocked wait w now, as the kernel does inside the
 // call that signals its object: the waiter takes its objects (an
 // auto-reset event resets) and their clocks, and leaves every wait list.
-func (k *Kernel) grant(w *waitState) {
-	k.unblock(w)
+func (k *Kernel) grant(by *Thread, w *waitState) {
+	k.unblock(by, w)
 	w.take()
 }
 
@@ -259,7 +281,7 @@ func (t *Thread) handOff(o *object) {
 					continue
 				}
 				if pick == 0 {
-					t.k.grant(w)
+					t.k.grant(t, w)
 					break
 				}
 				pick--
@@ -269,7 +291,7 @@ func (t *Thread) handOff(o *object) {
 	}
 	for i := 0; i < len(o.blocked); {
 		if w := o.blocked[i]; w.satisfiable() {
-			t.k.grant(w) // takes w off o.blocked
+			t.k.grant(t, w) // takes w off o.blocked
 			continue
 		}
 		i++

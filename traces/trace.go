@@ -143,12 +143,13 @@ type Trace struct {
 // parameters, as the command line spells them ("random", "pct:3", "dfs:2").
 // properties.StrategySpec is the same type.
 type Strategy struct {
-	// Name is "random", "pct", "dfs", or for a schedule no strategy
+	// Name is "random", "pct", "dfs", "dpor", or for a schedule no strategy
 	// made, "rapid" or "shrunk".
 	Name string `json:"name"`
 	// Seed seeds random and pct.
 	Seed uint64 `json:"seed"`
-	// Depth is PCT's bug depth, or DFS's preemption bound (-1: none).
+	// Depth is PCT's bug depth, or the preemption bound of DFS and DPOR
+	// (-1: none).
 	Depth int `json:"depth"`
 	// MaxSteps is PCT's initial estimate of a run's length.
 	MaxSteps int64 `json:"maxSteps"`
@@ -161,8 +162,11 @@ func (s Strategy) String() string {
 	switch s.Name {
 	case "pct":
 		return fmt.Sprintf("pct:%d seed %d", s.Depth, s.Seed)
-	case "dfs":
-		return fmt.Sprintf("dfs:%d", s.Depth)
+	case "dfs", "dpor":
+		if s.Depth < 0 {
+			return s.Name + ":none"
+		}
+		return fmt.Sprintf("%s:%d", s.Name, s.Depth)
 	case "random":
 		return fmt.Sprintf("random seed %d", s.Seed)
 	}

@@ -93,7 +93,7 @@ func runExplore(e *env, args []string) int {
 	f := newFlags(e, "explore", "--impl NAME [flags]", exploreAbout)
 	impl := f.String("impl", "", "implementation `NAME` to explore (required; see simrun list impls)")
 	scn := f.String("scenario", scenariosAll, "`SCENARIOS`: comma-separated names or gen-SEED, or all (named + generated), named, generated")
-	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, dfs, dfs:BOUND")
+	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, dfs, dfs:BOUND, dpor, dpor:BOUND, dpor:none")
 	seed := f.Uint64("seed", defaultSeed, "first `SEED` of the random and pct strategies and of generated scenarios")
 	schedules := f.Int("schedules", 0, fmt.Sprintf("stop after `N` schedules (default %d when --time is not given)", defaultSchedules))
 	dur := f.Duration("time", 0, "stop after this much wall-clock `TIME`, e.g. 30s or 5m")
@@ -232,8 +232,13 @@ type savedFailure struct {
 // target is one scenario under exploration.
 type target struct {
 	scn scenario.Scenario
-	// dfs explores the scenario systematically; dfsRuns counts its runs.
-	dfs     *scheduler.DFS
+	// dfs (DFS or DPOR) explores the scenario systematically; dfsRuns
+	// counts its runs.
+	dfs interface {
+		scheduler.Strategy
+		Done() bool
+		Err() error
+	}
 	dfsRuns int
 	// longest is the longest run seen, PCT's estimate of a run's length.
 	longest int64
@@ -436,11 +441,15 @@ func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, sched
 		spec.MaxSteps = max(spec.MaxSteps, t.longest)
 		p, err := scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
 		return spec, p, fmt.Sprintf("pct%d-s%d", spec.Depth, spec.Seed), err
-	case "dfs":
+	case "dfs", "dpor":
 		if t.dfs == nil {
-			t.dfs = scheduler.NewDFS(spec.Depth)
+			if spec.Name == "dfs" {
+				t.dfs = scheduler.NewDFS(spec.Depth)
+			} else {
+				t.dfs = scheduler.NewDPOR(spec.Depth)
+			}
 		}
-		return spec, t.dfs, fmt.Sprintf("dfs%d-r%d", spec.Depth, t.dfsRuns+1), nil
+		return spec, t.dfs, fmt.Sprintf("%s%d-r%d", spec.Name, spec.Depth, t.dfsRuns+1), nil
 	}
 	return spec, nil, "", fmt.Errorf("strategy %q cannot explore", spec.Name)
 }

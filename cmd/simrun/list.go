@@ -124,6 +124,10 @@ func strategies() []strategyInfo {
 			out = append(out, strategyInfo{name, "dfs[:BOUND]", fmt.Sprintf(
 				"systematic depth-first search of every schedule with at most BOUND preemptions (default %d)",
 				properties.DefaultDFSBound)})
+		case "dpor":
+			out = append(out, strategyInfo{name, "dpor[:BOUND|:none]", fmt.Sprintf(
+				"dynamic partial-order reduction: one schedule of every class of equivalent schedules with at most BOUND preemptions (default %d)",
+				properties.DefaultDFSBound)})
 		default:
 			out = append(out, strategyInfo{name, name, ""})
 		}

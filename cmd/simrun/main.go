@@ -14,6 +14,8 @@
 //	simrun shrink -o OUT FILE        make a failing trace smaller
 //	simrun view [--html OUT] FILE    show a trace as a timeline or an HTML page
 //	simrun check --impl NAME|all     run the conformance battery
+//	simrun verify --impl NAME        prove named scenarios with DPOR within a preemption bound
+//	simrun merge SUMMARY...          combine the summaries of a sharded verification
 //	simrun help [COMMAND]            explain a command
 //
 // Exit codes: 0 when nothing failed, 1 when a run broke a rule (for the
@@ -64,6 +66,8 @@ func commands() []command {
 		{"shrink", "[-o OUT] [--budget N] [--rule RULE] FILE", "make a failing trace smaller (fewer decisions and preemptions)", runShrink},
 		{"view", "[--width N] [--steps] [--html OUT] FILE", "show a trace as a per-thread timeline, or as an HTML page", runView},
 		{"check", "--impl NAME|all [flags]", "run the conformance battery on an implementation", runCheck},
+		{"verify", "--impl NAME [--scenario NAME] [--bound K|none] [flags]", "prove named scenarios with partial-order reduction, within a preemption bound", runVerify},
+		{"merge", "[-o OUT] SUMMARY...", "combine the summaries of the shards of a verification into one report", runMerge},
 		{"help", "[COMMAND]", "explain simrun or one of its commands", runHelp},
 	}
 }

@@ -21,9 +21,12 @@ import (
 // called once per simulated run, so an implementation may keep private
 // state (a CriticalSection, a table) in the value it returns.
 //
-// The battery runs every named scenario under the random, PCT and
-// preemption-bounded DFS strategies, then scenarios and schedules that rapid
-// generates and, on failure, shrinks. The first run that breaks a rule fails
+// The battery first verifies every named scenario with DPOR within
+// preemption bound 1 (as far as its budget goes: the log names the
+// scenarios that were fully covered, for which every schedule with at most
+// one preemption is equivalent to one that was checked), then samples
+// each under the random and PCT strategies, then runs scenarios and
+// schedules that rapid generates and, on failure, shrinks. The first run that breaks a rule fails
 // t with the rule, its tier, the threads and steps involved, saves a
 // replayable trace, and prints the one command that replays it.
 func Check(t *testing.T, newAPI func() sim.WorkerAPI, opts ...Option) {
@@ -118,16 +121,21 @@ type Report struct {
 	// it: neither failures nor passes (String says so).
 	LinBudget    int64
 	LinUndecided int
+	// Verified names the named scenarios whose DPOR job covered every
+	// class of schedules within VerifyBound preemptions with no rule
+	// broken.
+	Verified    []string
+	VerifyBound int
 }
 
 // String renders the report: the verdict, the trace and the replay command.
 func (r *Report) String() string {
 	if r.Failure == nil {
 		if r.Generated == 0 {
-			return fmt.Sprintf("%s: %d named scenarios, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs) + r.linNote()
+			return fmt.Sprintf("%s: %d named scenarios, %d runs: no rule broken", r.Impl, r.Scenarios, r.Runs) + r.verifiedNote() + r.linNote()
 		}
 		return fmt.Sprintf("%s: %d named scenarios, %d generated ones, %d runs: no rule broken", r.Impl, r.Scenarios, r.Generated, r.Runs) +
-			r.linNote()
+			r.verifiedNote() + r.linNote()
 	}
 	o := r.Failure
 	v := o.First()
@@ -159,8 +167,18 @@ func (r *Report) String() string {
 	return strings.TrimSuffix(b.String(), "\n") + r.linNote()
 }
 
-// Battery runs every named scenario under the random, PCT and bounded DFS
-// strategies against the implementation newAPI builds, and stops at the
+// verifiedNote says which named scenarios the battery verified.
+func (r *Report) verifiedNote() string {
+	if len(r.Verified) == 0 {
+		return fmt.Sprintf("; none of the named scenarios was fully verified within preemption bound %d in the budget (all sampled)", r.VerifyBound)
+	}
+	return fmt.Sprintf("; verified within preemption bound %d (every class of schedules checked): %s (%d of %d named scenarios; the others sampled only)",
+		r.VerifyBound, strings.Join(r.Verified, ", "), len(r.Verified), r.Scenarios)
+}
+
+// Battery verifies every named scenario within preemption bound 1 (as far
+// as the budget goes), samples it under the random and PCT strategies
+// against the implementation newAPI builds, and stops at the
 // first run that breaks a rule, whose trace it saves under the trace
 // directory. It is the part of Check that needs no testing.T (the command
 // line's "simrun check" uses it); Check adds rapid-generated scenarios.
@@ -176,7 +194,7 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Impl: c.name, Scenarios: len(named), LinBudget: c.linBudget}
+	rep := &Report{Impl: c.name, Scenarios: len(named), LinBudget: c.linBudget, VerifyBound: batteryVerifyBound}
 	jobs := c.jobs(named, seeded)
 	results := Explore(newAPI, Exploration{Jobs: jobs, Parallel: c.parallel, MaxSteps: c.maxSteps,
 		DocumentedOnly: c.documentedOnly, LinBudget: c.linBudget})
@@ -193,6 +211,9 @@ func battery(c *config, newAPI func() sim.WorkerAPI, seeded bool, pathFor func(s
 		rep.LinUndecided += res.LinUndecided
 		if res.Err != nil {
 			return rep, res.Err
+		}
+		if res.Complete && res.Failure == nil && res.LinUndecided == 0 && jobs[j].Strategy.Name == "dpor" {
+			rep.Verified = append(rep.Verified, jobs[j].Scenario.Name)
 		}
 		if res.Failure != nil {
 			what := jobs[j].Name()
@@ -215,7 +236,11 @@ func (c *config) jobs(named []scenario.Scenario, seeded bool) []Job {
 	var out []Job
 	for i := range named {
 		for _, spec := range c.plan() {
-			out = append(out, Job{Scenario: &named[i], Strategy: spec, Budget: c.budget})
+			budget := c.budget
+			if spec.Name == "dpor" {
+				budget *= verifyBudgetFactor
+			}
+			out = append(out, Job{Scenario: &named[i], Strategy: spec, Budget: budget})
 		}
 	}
 	if seeded {
@@ -259,12 +284,20 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 	r.Shrunk, r.ShrinkStats, r.Replay = spath, stats, ReplayCommand(name, spath)
 }
 
-// plan lists the strategies Check runs on every named scenario.
+// The battery's verification: DPOR within batteryVerifyBound preemptions,
+// for up to verifyBudgetFactor times the budget of a sampling strategy.
+const (
+	batteryVerifyBound = 1
+	verifyBudgetFactor = 2
+)
+
+// plan lists the strategies Check runs on every named scenario: the
+// verification first, then the samplers.
 func (c *config) plan() []StrategySpec {
 	return []StrategySpec{
+		{Name: "dpor", Depth: batteryVerifyBound},
 		{Name: "random", Seed: c.seed},
 		{Name: "pct", Seed: c.seed, Depth: DefaultPCTDepth, MaxSteps: DefaultPCTMaxSteps},
-		{Name: "dfs", Depth: 1},
 	}
 }
 

@@ -294,6 +294,9 @@ const (
 // plan lists the strategies Check runs on every named scenario: the
 // verification first, then the samplers.
 func (c *config) plan() []StrategySpec {
+	if c.strategies != nil {
+		return c.strategies
+	}
 	return []StrategySpec{
 		{Name: "dpor", Depth: batteryVerifyBound},
 		{Name: "random", Seed: c.seed},

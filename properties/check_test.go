@@ -234,7 +234,8 @@ func TestDocumentedOnlyCheck(t *testing.T) {
 func TestBatteryStrategyReproduces(t *testing.T) {
 	e := mustImpl("bug-non-first-waits")
 	// With seed 2, PCT fails on its third run (seed 4).
-	rep, err := Battery(e.Name, e.New, Seed(2), Scenarios("resource-dll"), NoGenerated(), TraceDir(t.TempDir()))
+	rep, err := Battery(e.Name, e.New, Seed(2), Scenarios("resource-dll"), NoGenerated(), TraceDir(t.TempDir()),
+		Strategies(StrategySpec{Name: "random", Seed: 2}, StrategySpec{Name: "pct", Seed: 2, Depth: DefaultPCTDepth, MaxSteps: DefaultPCTMaxSteps}))
 	if err != nil {
 		t.Fatal(err)
 	}

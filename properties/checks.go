@@ -24,6 +24,11 @@ func Analyze(res *sim.Result, h *sim.Harness) []Violation {
 // check that is undecided within the budget is not a violation, and its
 // LinResult says so.
 func AnalyzeLin(res *sim.Result, h *sim.Harness, linBudget int64) ([]Violation, LinResult) {
+	return analyzeLin(res, h, linBudget, nil)
+}
+
+// analyzeLin is AnalyzeLin with a cache of LIN verdicts (nil: none).
+func analyzeLin(res *sim.Result, h *sim.Harness, linBudget int64, cache *linCache) ([]Violation, LinResult) {
 	if res.Abandoned {
 		// The engine gave the run up while a goroutine was still stuck
 		// outside the simulation; that goroutine may still write to the
@@ -39,7 +44,7 @@ func AnalyzeLin(res *sim.Result, h *sim.Harness, linBudget int64) ([]Violation, 
 		// would blame the implementation for the escape's side effects.
 		return vs, LinResult{}
 	}
-	lin, lr := a.checkLinearizable(linBudget)
+	lin, lr := a.checkLinearizable(linBudget, cache)
 	vs = append(vs, lin...)
 	for _, check := range []func() []Violation{
 		a.checkSignalOrder, a.checkFirstElection, a.checkCreateResult, a.checkSelfCalls, a.checkHandles, a.checkTimeouts,

@@ -20,14 +20,22 @@ import (
 // struct) that fails, so the diagnosis runs no model check of its own.
 // When the check is undecided within the budget there is no violation:
 // the LinResult says so, and the reports print it.
-func (a *analysis) checkLinearizable(budget int64) ([]Violation, LinResult) {
+func (a *analysis) checkLinearizable(budget int64, cache *linCache) ([]Violation, LinResult) {
 	ops := Operations(a.calls, a.events)
+	var key string
+	if cache != nil {
+		key = linKey(ops, budget)
+		if lr, ok := cache.lookup(key); ok {
+			return nil, lr
+		}
+	}
 	if err := model.Validate(ops); err != nil {
 		return []Violation{newViolation(model.LIN, int64(len(a.events)), a.stepAt(int64(len(a.events))-1), nil,
 			"internal error: the harness built a malformed history: %v", err)}, LinResult{}
 	}
 	v, st := model.CheckBudget(ops, budget)
 	lr := LinResult{Verdict: v, Budget: budget, Steps: st.Steps}
+	cache.store(key, lr)
 	if v != model.NotLinearizable {
 		return nil, lr
 	}

@@ -63,9 +63,10 @@ type config struct {
 	documentedOnly bool
 	scenarios      []string
 	scenariosSet   bool
-	testName       string // the test Check runs in; "" outside tests
-	shrink         int    // shrink budget for a battery failure; 0: no shrinking
-	parallel       int    // battery workers
+	testName       string         // the test Check runs in; "" outside tests
+	shrink         int            // shrink budget for a battery failure; 0: no shrinking
+	parallel       int            // battery workers
+	strategies     []StrategySpec // the battery's plan per named scenario; nil: the default
 	generated      bool
 	traceDir       string
 	replay         string
@@ -127,6 +128,15 @@ const DefaultCheckShrinkBudget = 400
 // builds (no package-level sim.Cell or sim.CriticalSection). Check runs on
 // one goroutine unless told otherwise (-simrun.parallel).
 func Parallel(n int) Option { return func(c *config) { c.parallel = n } }
+
+// Strategies replaces the battery's plan for each named scenario (by
+// default DPOR within preemption bound 1, then random and PCT seeded with
+// the battery's seed) with the given specs, each run for the budget: a
+// random or PCT spec's run i is that strategy seeded Seed+i, a DFS or DPOR
+// spec is one exploration that stops when it has covered its bound.
+func Strategies(specs ...StrategySpec) Option {
+	return func(c *config) { c.strategies = append([]StrategySpec{}, specs...) }
+}
 
 // ReplayFile replays one trace instead of exploring.
 func ReplayFile(path string) Option { return func(c *config) { c.replay = path } }

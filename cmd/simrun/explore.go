@@ -602,6 +602,9 @@ func (x *explorer) report(stop string, elapsed time.Duration) {
 	if n := x.runner.LinUndecided(); n > 0 {
 		fmt.Fprint(x.e.stdout, wrap(properties.LinUndecidedNote(x.cfg.linBudget, n), textWidth, ""))
 	}
+	if checked, reused := x.runner.LinChecks(); reused > 0 {
+		fmt.Fprintf(x.e.stdout, "LIN verdicts: %d checked by porcupine, %d reused from a run with the same history\n", checked, reused)
+	}
 	if x.failures == 0 {
 		fmt.Fprintf(x.e.stdout, "no rule broken\n")
 	}

@@ -85,8 +85,8 @@ func (s Shard) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
-// owns reports whether job j belongs to the shard.
-func (s Shard) owns(j int) bool { return s.Count <= 1 || j%s.Count == s.Index }
+// Owns reports whether job j belongs to the shard.
+func (s Shard) Owns(j int) bool { return s.Count <= 1 || j%s.Count == s.Index }
 
 // ErrShard is wrapped by the error of a shard that does not exist.
 var ErrShard = errors.New("properties: invalid shard")
@@ -118,6 +118,11 @@ type Exploration struct {
 	// the total, and when a job ends; it may be called from several
 	// goroutines at once.
 	Progress func(job, runs int, estimate float64)
+	// Finished, when not nil, is called with each job's result as soon as
+	// the job ends, on the goroutine that ran it (so possibly from several
+	// at once, and for jobs after the first failure too, which Explore
+	// then drops from its results). It may change the result.
+	Finished func(job int, res *JobResult)
 	// MaxSteps bounds each run (0: DefaultMaxSteps).
 	MaxSteps int64
 	// DocumentedOnly keeps only documented-tier violations.
@@ -143,7 +148,7 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 	}
 	var mine []int
 	for j := range x.Jobs {
-		if x.Shard.owns(j) {
+		if x.Shard.Owns(j) {
 			mine = append(mine, j)
 		}
 	}
@@ -155,6 +160,9 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 			progress = func(runs int, est float64) { x.Progress(j, runs, est) }
 		}
 		res := x.Jobs[j].run(r, progress)
+		if x.Finished != nil {
+			x.Finished(j, &res)
+		}
 		return &res
 	}
 	stopped := func(res *JobResult) bool { return !x.KeepGoing && (res.Failure != nil || res.Err != nil) }

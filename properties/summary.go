@@ -200,22 +200,32 @@ func (s *Summary) Failed() bool {
 // scenario, then the total.
 func (s *Summary) Report() string {
 	var b strings.Builder
-	verified := 0
-	classes, runs := 0, 0
 	for _, r := range s.Results {
 		v := Verification{Scenario: r.Scenario, Bound: s.Bound, Complete: r.Complete, Classes: r.Classes, Runs: r.Runs,
 			DFS: r.DFS, DFSExact: r.DFSExact, DFSAtLeast: r.DFSAtLeast, LinUndecided: r.LinUndecided}
 		line := v.Claim()
 		if r.Rule != "" {
-			line = fmt.Sprintf("FAILED: %s breaks rule %s %s (run %d): %s", r.Scenario, r.Rule, v.within(), r.Runs, traces.Sanitize(r.Message))
+			line = failedLine(r.Scenario, r.Rule, v.within(), r.Runs, r.Message)
 		}
+		fmt.Fprintln(&b, line)
+	}
+	b.WriteString(s.Total())
+	return b.String()
+}
+
+// Total is the last line of the report: how many scenarios were verified,
+// and the classes and runs it took.
+func (s *Summary) Total() string {
+	verified := 0
+	classes, runs := 0, 0
+	for _, r := range s.Results {
 		if r.Complete && r.Rule == "" && r.LinUndecided == 0 {
 			verified++
 		}
 		classes += r.Classes
 		runs += r.Runs
-		fmt.Fprintln(&b, line)
 	}
+	var b strings.Builder
 	state := ""
 	if !s.complete() {
 		state = " (some shards' results are missing)"

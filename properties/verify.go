@@ -7,6 +7,7 @@ import (
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/scenario"
+	"github.com/clussim/clussim/traces"
 )
 
 // Tuning numbers of verification.
@@ -47,6 +48,20 @@ type Verification struct {
 	// LinUndecided counts the runs whose LIN check was undecided: with any,
 	// a complete verification is not a proof of rule LIN.
 	LinUndecided int
+}
+
+// Line is the verification's line in a report: its Claim, or for a
+// failure the rule and its message.
+func (v *Verification) Line() string {
+	if v.Failure != nil {
+		return failedLine(v.Scenario, string(v.Failure.First().Rule), v.within(), v.Runs, v.Failure.First().Message)
+	}
+	return v.Claim()
+}
+
+// failedLine is the report line of a failed verification.
+func failedLine(scenario, rule, within string, runs int, msg string) string {
+	return fmt.Sprintf("FAILED: %s breaks rule %s %s (run %d): %s", scenario, rule, within, runs, traces.Sanitize(msg))
 }
 
 // Claim states what the verification shows, in the words simrun verify
@@ -116,6 +131,11 @@ type VerifyOptions struct {
 	LinBudget      int64
 	// KeepGoing verifies every scenario after a failure too.
 	KeepGoing bool
+	// Verified, when not nil, is called with scenario i's verification as
+	// soon as it is done (from the goroutine that ran it, so possibly from
+	// several at once, and for scenarios after the first failure too,
+	// which Verify then drops).
+	Verified func(i int, v *Verification)
 }
 
 // Verify runs DPOR on each scenario against the implementation newAPI
@@ -139,15 +159,10 @@ func Verify(newAPI func() sim.WorkerAPI, scenarios []scenario.Scenario, o Verify
 	for i := range scenarios {
 		jobs[i] = Job{Scenario: &scenarios[i], Strategy: spec, Budget: o.Runs}
 	}
-	results := Explore(newAPI, Exploration{Jobs: jobs, Parallel: o.Parallel, Shard: o.Shard, KeepGoing: o.KeepGoing,
-		Progress: o.Progress, MaxSteps: o.MaxSteps, DocumentedOnly: o.DocumentedOnly, LinBudget: o.LinBudget})
-	out := make([]*Verification, len(scenarios))
-	for i, res := range results {
-		if res == nil {
-			continue
-		}
+	made := make([]*Verification, len(scenarios))
+	finished := func(i int, res *JobResult) {
 		if res.Err != nil {
-			return out, res.Err
+			return
 		}
 		v := &Verification{Scenario: scenarios[i].Name, Bound: bound, Complete: res.Complete && res.Failure == nil,
 			Classes: res.Classes, Runs: res.Runs, Failure: res.Failure, Strategy: res.Strategy, LinUndecided: res.LinUndecided}
@@ -157,7 +172,22 @@ func Verify(newAPI func() sim.WorkerAPI, scenarios []scenario.Scenario, o Verify
 				v.DFSAtLeast = o.DFSRuns
 			}
 		}
-		out[i] = v
+		made[i] = v // each job is finished once, on one goroutine
+		if o.Verified != nil {
+			o.Verified(i, v)
+		}
+	}
+	results := Explore(newAPI, Exploration{Jobs: jobs, Parallel: o.Parallel, Shard: o.Shard, KeepGoing: o.KeepGoing,
+		Progress: o.Progress, Finished: finished, MaxSteps: o.MaxSteps, DocumentedOnly: o.DocumentedOnly, LinBudget: o.LinBudget})
+	out := make([]*Verification, len(scenarios))
+	for i, res := range results {
+		if res == nil {
+			continue
+		}
+		if res.Err != nil {
+			return out, res.Err
+		}
+		out[i] = made[i]
 	}
 	return out, nil
 }

@@ -93,8 +93,8 @@ func runVerify(e *env, args []string) int {
 			return e.usageError("verify", "--shard: %v", err)
 		}
 	}
-	p := newVerifyProgress(e, scenarios)
-	o.Progress = p.update
+	p := newVerifyProgress(e, scenarios, o.Shard, o.KeepGoing)
+	o.Progress, o.Verified = p.update, p.verified
 	vs, err := properties.Verify(entry.New, scenarios, o)
 	p.clear()
 	if err != nil {
@@ -113,7 +113,9 @@ func runVerify(e *env, args []string) int {
 			return e.errorf("verify: %v", err)
 		}
 	}
-	fmt.Fprint(e.stdout, sum.Report())
+	// The scenarios' lines were printed as they were verified; the total
+	// ends the report.
+	fmt.Fprint(e.stdout, sum.Total())
 	failed := false
 	for _, v := range vs {
 		if v == nil || v.Failure == nil {
@@ -140,6 +142,11 @@ func runVerify(e *env, args []string) int {
 // redrawn on a terminal, a line every progressLogInterval elsewhere.
 type verifyProgress struct {
 	e        *env
+	shard    properties.Shard
+	keep     bool
+	done     []*properties.Verification
+	next     int  // the next scenario whose line is due
+	stopped  bool // a failure's line was printed: no more lines
 	names    []string
 	mode     progressMode
 	start    time.Time
@@ -150,9 +157,10 @@ type verifyProgress struct {
 	estimate []float64
 }
 
-func newVerifyProgress(e *env, scenarios []scenario.Scenario) *verifyProgress {
-	p := &verifyProgress{e: e, mode: progressModeOf(e.stderr), start: time.Now(),
-		runs: make([]int, len(scenarios)), estimate: make([]float64, len(scenarios))}
+func newVerifyProgress(e *env, scenarios []scenario.Scenario, shard properties.Shard, keepGoing bool) *verifyProgress {
+	p := &verifyProgress{e: e, mode: progressModeOf(e.stderr), start: time.Now(), shard: shard, keep: keepGoing,
+		runs: make([]int, len(scenarios)), estimate: make([]float64, len(scenarios)),
+		done: make([]*properties.Verification, len(scenarios))}
 	for _, s := range scenarios {
 		p.names = append(p.names, s.Name)
 	}
@@ -195,6 +203,33 @@ func (p *verifyProgress) update(job, runs int, estimate float64) {
 		line = line[:textWidth+20]
 	}
 	fmt.Fprintf(p.e.stderr, "\r\x1b[K%s", line)
+}
+
+// verified is VerifyOptions.Verified: it prints each scenario's line on
+// stdout in scenario order, as soon as it and the scenarios before it (of
+// this shard) are done, and none after a failure unless keep, so stdout
+// is what a sequential verification prints, whatever -j.
+func (p *verifyProgress) verified(i int, v *properties.Verification) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done[i] = v
+	for !p.stopped && p.next < len(p.done) {
+		if !p.shard.Owns(p.next) {
+			p.next++
+			continue
+		}
+		d := p.done[p.next]
+		if d == nil {
+			return
+		}
+		if p.drawn {
+			fmt.Fprint(p.e.stderr, "\r\x1b[K")
+			p.drawn = false
+		}
+		fmt.Fprintln(p.e.stdout, d.Line())
+		p.next++
+		p.stopped = d.Failure != nil && !p.keep
+	}
 }
 
 func (p *verifyProgress) clear() {

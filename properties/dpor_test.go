@@ -13,14 +13,30 @@ import (
 )
 
 // outcomeKey is what the checks see of a run: its history (every call,
-// return, routine start and exit, with results, in order) and the rules it
-// breaks.
+// return, routine start and exit, with results, in order), the order of
+// the history's entries and the CLUS_WORKER cells' accesses, and the rules
+// it breaks.
 func outcomeKey(o *Outcome) string {
 	var b strings.Builder
 	calls := slices.Clone(o.Calls)
 	slices.SortStableFunc(calls, func(x, y sim.Call) int { return int(x.CallTick - y.CallTick) })
 	for _, c := range calls {
 		fmt.Fprintf(&b, "%s/%s w%d=%d@%d;", o.Result.Names[c.Thread], c.Kind, c.Worker, c.Result, c.ReturnTick-c.CallTick)
+	}
+	// The order of the history's entries and the accesses of the
+	// CLUS_WORKER cells, as the checks see them.
+	b.WriteString(" order")
+	for _, ev := range o.Result.Events {
+		op := o.Result.OpName(ev)
+		switch {
+		case ev.Kind == scheduler.EvNote:
+			fmt.Fprintf(&b, " %s:%s", o.Result.Names[ev.Thread], op)
+		case ev.Kind == scheduler.EvStep && ev.Args[0] >= 0 && int(ev.Args[0]) < len(o.Result.CellNames) &&
+			(op == sim.OpLoad || op == sim.OpStore || op == sim.OpAtomicLoad || op == sim.OpAtomicStore || op == sim.OpCAS || op == sim.OpSwap):
+			if name := o.Result.CellNames[ev.Args[0]]; strings.HasSuffix(name, ".Terminate") || strings.HasSuffix(name, ".hThread") {
+				fmt.Fprintf(&b, " %s:%s(%s)=%d", o.Result.Names[ev.Thread], op, name, ev.Result)
+			}
+		}
 	}
 	b.WriteString(" breaks")
 	for _, r := range ruleIDs(o.Violations) {
@@ -47,6 +63,10 @@ func TestDPORSeesWhatDFSSees(t *testing.T) {
 		{"bug-ex-self-waits", "self-terminate-ex", 1},
 		{"bug-late-reset", "reuse-eager", 1},
 		{"bug-ex-no-timeout", "terminate-ex-race", 0},
+		{"reference", "racing-terminators", 0},
+		{"bug-check-then-set", "racing-terminators", 0},
+		{"bug-non-first-waits", "resource-dll", 0},
+		{"literal", "resource-dll", 0},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/%s/%d", tc.impl, tc.scenario, tc.bound), func(t *testing.T) {

@@ -14,9 +14,10 @@ import (
 //
 // Two steps of different tasks are dependent when they touch the same
 // [Object] and one of them writes it (see [Task.Touch]); the layer above
-// declares what each step touches. Besides those, every step reads
-// [Global] (so a step that writes it is dependent with every step), every
-// step of a task reads [ThreadObject] of that task (so a kill or a resume of the task is
+// declares what each step touches. Besides those, a step reads [Global]
+// when it blocks, resumes from a block, spawns or ends a task (the layer
+// above makes the steps it wants ordered with writers of Global read it
+// too), every step of a task reads [ThreadObject] of that task (so a kill or a resume of the task is
 // dependent with its steps), a task's exit writes it, and every spawn
 // writes one object for the allocation of ThreadIDs. A spawn orders the new
 // task's steps after the spawning step. A data decision ([Task.Choose]) is
@@ -382,7 +383,9 @@ func (d *DPOR) scan() {
 				d.blockedAt = d.scanEv
 			}
 			d.wake(access{ThreadObject(ev.Thread), Read})
-			d.wake(access{Global, Read})
+			if ev.Kind != EvStep {
+				d.wake(access{Global, Read})
+			}
 			for d.scanTouch < len(touches) && int(touches[d.scanTouch].Event) <= d.scanEv {
 				tc := touches[d.scanTouch]
 				if int(tc.Event) == d.scanEv {
@@ -392,8 +395,12 @@ func (d *DPOR) scan() {
 			}
 		case EvSpawn:
 			d.wake(access{spawnObject, Write})
+			d.wake(access{Global, Read})
 		case EvExit:
 			d.wake(access{ThreadObject(ev.Thread), Write})
+			d.wake(access{Global, Read})
+		case EvBlock:
+			d.wake(access{Global, Read})
 		}
 	}
 }

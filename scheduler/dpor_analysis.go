@@ -68,7 +68,10 @@ func (a *dporAnalysis) hb(i int32, c []int32) bool {
 // of its own task, and the writes of the spawns and exits logged within the
 // step.
 func (a *dporAnalysis) stepAccesses(events []Event, touches []Touch, ti *int, k int) {
-	a.acc = append(a.acc[:0], access{ThreadObject(events[k].Thread), Read}, access{Global, Read})
+	a.acc = append(a.acc[:0], access{ThreadObject(events[k].Thread), Read})
+	if kind := events[k].Kind; kind == EvWake || kind == EvTimeout {
+		a.addAccess(access{Global, Read})
+	}
 	for *ti < len(touches) && int(touches[*ti].Event) <= k {
 		if tc := touches[*ti]; int(tc.Event) == k {
 			a.addAccess(access{tc.Obj, tc.Acc})
@@ -81,8 +84,12 @@ func (a *dporAnalysis) stepAccesses(events []Event, touches []Touch, ti *int, k 
 			return
 		case EvSpawn:
 			a.addAccess(access{spawnObject, Write})
+			a.addAccess(access{Global, Read})
 		case EvExit:
 			a.addAccess(access{ThreadObject(events[m].Thread), Write})
+			a.addAccess(access{Global, Read})
+		case EvBlock:
+			a.addAccess(access{Global, Read})
 		}
 	}
 }

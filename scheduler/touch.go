@@ -17,11 +17,13 @@ const (
 	classSpawn    uint8 = 0xFF // the allocation of ThreadIDs
 )
 
-// Global is the Object every step reads, implicitly: a step that writes it
-// is dependent with every step of every other task. It is for what an
-// observer compares with everything else, such as the instant an API call
-// begins or returns, which checks compare with every write of shared
-// state.
+// Global stands for what an observer of the run orders everything by,
+// such as the instant an API call begins or returns, which checks compare
+// with every other event they look at. A step that writes it is dependent
+// with every step that reads it: implicitly, every step that blocks,
+// resumes from a block, spawns or ends a task, and every step the layer
+// above makes read it (package sim: every kernel call, and every access of
+// a cell the checks watch).
 var Global = makeObject(classGlobal, 0)
 
 // MakeObject returns the Object of the given class and id. Classes from 0xF0

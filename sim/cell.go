@@ -12,6 +12,19 @@ type Cell[T comparable] struct {
 	k    *Kernel
 	id   int32
 	name string
+	// observed is set on the cells the checks watch (see touchObserved).
+	observed bool
+}
+
+// observe marks the cell as one the checks watch.
+func (c *Cell[T]) observe() { c.observed = true }
+
+// touchObserved records, for a watched cell, that t's access is compared
+// with the history.
+func (c *Cell[T]) touchObserved(t *Thread) {
+	if c.observed {
+		t.touchObserved()
+	}
 }
 
 // SetName names the cell in race reports and logs, e.g. "w0.Terminate".
@@ -50,6 +63,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 func (c *Cell[T]) Load(t *Thread) T {
 	t.task.Step(t.k.ops[cLoad], c.bind(t), 0, 0)
 	t.touch(depCell, int(c.id), false)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cLoad, false, false)
 	t.result(encode(&c.v))
 	return c.v
@@ -59,6 +73,7 @@ func (c *Cell[T]) Load(t *Thread) T {
 func (c *Cell[T]) Store(t *Thread, v T) {
 	t.task.Step(t.k.ops[cStore], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cStore, true, false)
 	c.v = v
 }
@@ -68,6 +83,7 @@ func (c *Cell[T]) Store(t *Thread, v T) {
 func (c *Cell[T]) AtomicLoad(t *Thread) T {
 	t.task.Step(t.k.ops[cAtomicLoad], c.bind(t), 0, 0)
 	t.touch(depCell, int(c.id), false)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cAtomicLoad, false, true)
 	t.result(encode(&c.v))
 	return c.v
@@ -77,6 +93,7 @@ func (c *Cell[T]) AtomicLoad(t *Thread) T {
 func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 	t.task.Step(t.k.ops[cAtomicStore], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cAtomicStore, true, true)
 	c.v = v
 }
@@ -91,6 +108,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 	// reduction too (a write it races with is explored before it, where
 	// it may succeed).
 	t.touch(depCell, int(c.id), ok)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cCAS, ok, true)
 	if ok {
 		c.v = new
@@ -104,6 +122,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 func (c *Cell[T]) Swap(t *Thread, v T) T {
 	t.task.Step(t.k.ops[cSwap], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cSwap, true, true)
 	old := c.v
 	c.v = v
@@ -121,6 +140,7 @@ type Integer interface {
 func InterlockedExchangeAdd[T Integer](t *Thread, c *Cell[T], d T) T {
 	t.task.Step(t.k.ops[cExchangeAdd], c.bind(t), int64(d), 0)
 	t.touch(depCell, int(c.id), true)
+	c.touchObserved(t)
 	t.k.races.access(t, c.id, cExchangeAdd, true, true)
 	old := c.v
 	c.v += d

@@ -58,4 +58,20 @@ func (t *Thread) touch(class uint8, id int, write bool) {
 		a = scheduler.Write
 	}
 	t.task.Touch(scheduler.MakeObject(class, uint64(id)), a)
+	if class != depCell && class != depAlloc {
+		t.task.Touch(scheduler.Global, scheduler.Read)
+	}
+}
+
+// touchObserved records that t's current step is one the checks compare
+// with the history: it reads [scheduler.Global], which every history entry
+// writes. Every kernel call, lock and condition-variable operation does;
+// of the Cell accesses, only those of the cells the checks watch (the
+// CLUS_WORKER fields). Accesses of an implementation's own cells are not
+// compared with the history by any check (only with the same thread's
+// calls, which program order already fixes), so they commute with it.
+func (t *Thread) touchObserved() {
+	if t.task.Tracking() {
+		t.task.Touch(scheduler.Global, scheduler.Read)
+	}
 }

@@ -112,6 +112,8 @@ func NewHarness(api WorkerAPI, n int) *Harness {
 		w := &ClusWorker{}
 		w.HThread.SetName(fmt.Sprintf("w%d.hThread", i))
 		w.Terminate.SetName(fmt.Sprintf("w%d.Terminate", i))
+		w.HThread.observe()
+		w.Terminate.observe()
 		h.workers = append(h.workers, w)
 		h.running = append(h.running, scheduler.NoThread)
 	}

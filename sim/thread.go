@@ -97,6 +97,7 @@ func (t *Thread) check(op string) {
 func (t *Thread) step(op scheduler.OpID, a0, a1, a2 int64) {
 	t.check("a kernel call")
 	t.task.Step(op, a0, a1, a2)
+	t.touchObserved()
 }
 
 func (t *Thread) result(r int64) { t.task.SetResult(r) }

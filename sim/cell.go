@@ -20,9 +20,10 @@ type Cell[T comparable] struct {
 func (c *Cell[T]) observe() { c.observed = true }
 
 // touchObserved records, for a watched cell, that t's access is compared
-// with the history.
-func (c *Cell[T]) touchObserved(t *Thread) {
-	if c.observed {
+// with the history: a write of it is (see Thread.touchObserved); a read is
+// compared only with the reading thread's own calls.
+func (c *Cell[T]) touchObserved(t *Thread, write bool) {
+	if c.observed && write {
 		t.touchObserved()
 	}
 }
@@ -63,7 +64,7 @@ func (c *Cell[T]) bind(t *Thread) int64 {
 func (c *Cell[T]) Load(t *Thread) T {
 	t.task.Step(t.k.ops[cLoad], c.bind(t), 0, 0)
 	t.touch(depCell, int(c.id), false)
-	c.touchObserved(t)
+	c.touchObserved(t, false)
 	t.k.races.access(t, c.id, cLoad, false, false)
 	t.result(encode(&c.v))
 	return c.v
@@ -73,7 +74,7 @@ func (c *Cell[T]) Load(t *Thread) T {
 func (c *Cell[T]) Store(t *Thread, v T) {
 	t.task.Step(t.k.ops[cStore], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
-	c.touchObserved(t)
+	c.touchObserved(t, true)
 	t.k.races.access(t, c.id, cStore, true, false)
 	c.v = v
 }
@@ -83,7 +84,7 @@ func (c *Cell[T]) Store(t *Thread, v T) {
 func (c *Cell[T]) AtomicLoad(t *Thread) T {
 	t.task.Step(t.k.ops[cAtomicLoad], c.bind(t), 0, 0)
 	t.touch(depCell, int(c.id), false)
-	c.touchObserved(t)
+	c.touchObserved(t, false)
 	t.k.races.access(t, c.id, cAtomicLoad, false, true)
 	t.result(encode(&c.v))
 	return c.v
@@ -93,7 +94,7 @@ func (c *Cell[T]) AtomicLoad(t *Thread) T {
 func (c *Cell[T]) AtomicStore(t *Thread, v T) {
 	t.task.Step(t.k.ops[cAtomicStore], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
-	c.touchObserved(t)
+	c.touchObserved(t, true)
 	t.k.races.access(t, c.id, cAtomicStore, true, true)
 	c.v = v
 }
@@ -108,7 +109,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 	// reduction too (a write it races with is explored before it, where
 	// it may succeed).
 	t.touch(depCell, int(c.id), ok)
-	c.touchObserved(t)
+	c.touchObserved(t, ok)
 	t.k.races.access(t, c.id, cCAS, ok, true)
 	if ok {
 		c.v = new
@@ -122,7 +123,7 @@ func (c *Cell[T]) CompareAndSwap(t *Thread, old, new T) bool {
 func (c *Cell[T]) Swap(t *Thread, v T) T {
 	t.task.Step(t.k.ops[cSwap], c.bind(t), encode(&v), 0)
 	t.touch(depCell, int(c.id), true)
-	c.touchObserved(t)
+	c.touchObserved(t, true)
 	t.k.races.access(t, c.id, cSwap, true, true)
 	old := c.v
 	c.v = v
@@ -140,7 +141,7 @@ type Integer interface {
 func InterlockedExchangeAdd[T Integer](t *Thread, c *Cell[T], d T) T {
 	t.task.Step(t.k.ops[cExchangeAdd], c.bind(t), int64(d), 0)
 	t.touch(depCell, int(c.id), true)
-	c.touchObserved(t)
+	c.touchObserved(t, true)
 	t.k.races.access(t, c.id, cExchangeAdd, true, true)
 	old := c.v
 	c.v += d

@@ -143,7 +143,7 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.Thread = t.task.ID()
 	c.ReturnTick = -1
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory()
+	t.touchHistory(false)
 	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
 	t.enterImplementation()
@@ -166,7 +166,7 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 		}
 	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory()
+	t.touchHistory(false)
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
 
@@ -201,7 +201,7 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 
 // mark records an instant (a routine's start or exit) in the history.
 func (h *Harness) mark(t *Thread, kind CallKind, wi int, note string, code uint32) {
-	t.touchHistory()
+	t.touchHistory(kind == CallExit)
 	tick := t.task.Note(t.task.Intern(note), int64(wi), int64(code), 0)
 	h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: kind, Thread: t.task.ID(), Worker: wi,
 		Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: t.task.StepCount(),

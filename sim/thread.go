@@ -97,7 +97,6 @@ func (t *Thread) check(op string) {
 func (t *Thread) step(op scheduler.OpID, a0, a1, a2 int64) {
 	t.check("a kernel call")
 	t.task.Step(op, a0, a1, a2)
-	t.touchObserved()
 }
 
 func (t *Thread) result(r int64) { t.task.SetResult(r) }
@@ -226,6 +225,10 @@ func (t *Thread) finish(by *Thread, code uint32) {
 	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
 	by.touch(depObject, t.obj.serial, true)
+	// The checks compare the moment a thread ended with the history.
+	if by.task.Tracking() {
+		by.task.Touch(historyObject(), scheduler.Read)
+	}
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
 	by.handOff(t.obj)

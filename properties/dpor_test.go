@@ -14,59 +14,158 @@ import (
 )
 
 // outcomeKey is what the checks see of a run: its history (every call,
-// return, routine start and exit, with results, in order), where among
-// the history's entries each write of a CLUS_WORKER cell and each thread's
-// end fell, which threads were waiting at each routine exit (rule D6
-// looks), and the rules it breaks. Between two history entries only the
-// order of the writes of one cell is kept, since writes of different cells
-// by different threads commute and no check compares them.
+// return, routine start and exit, with results and the calling thread's
+// own steps within each call), the order of every pair of events the
+// checks compare (two history entries on structs that calls name
+// together, except two calls that begin; an entry and a write of a
+// CLUS_WORKER field of a struct it names; two writes of one field), which
+// threads were waiting at each routine exit (rule D6 looks), and the rules
+// the run breaks. Events are named by thread and their index in it, so the
+// key is the same for every schedule that orders those pairs alike.
 func outcomeKey(o *Outcome) string {
 	var b strings.Builder
+	res := o.Result
+	a := &analysis{res: res, events: res.Events}
+	name := func(th scheduler.ThreadID) string {
+		if th >= 0 && int(th) < len(res.Names) {
+			return res.Names[th]
+		}
+		return "?"
+	}
 	calls := slices.Clone(o.Calls)
-	slices.SortStableFunc(calls, func(x, y sim.Call) int { return int(x.CallTick - y.CallTick) })
-	a := &analysis{res: o.Result, events: o.Result.Events}
+	slices.SortStableFunc(calls, func(x, y sim.Call) int {
+		if c := strings.Compare(name(x.Thread), name(y.Thread)); c != 0 {
+			return c
+		}
+		return int(x.CallTick - y.CallTick)
+	})
 	for _, c := range calls {
-		fmt.Fprintf(&b, "%s/%s w%d=%d@%d;", o.Result.Names[c.Thread], c.Kind, c.Worker, c.Result, a.ownSteps(c.Thread, c.CallTick, a.end(&c)))
+		fmt.Fprintf(&b, "%s/%s w%d=%d@%d;", name(c.Thread), c.Kind, c.Worker, c.Result, a.ownSteps(c.Thread, c.CallTick, a.end(&c)))
 	}
-	b.WriteString(" order")
-	type token struct{ group, text string }
-	var between []token
-	flush := func() {
-		slices.SortStableFunc(between, func(x, y token) int { return strings.Compare(x.group, y.group) })
-		for _, t := range between {
-			b.WriteString(" " + t.text)
+	// The parts: structs some call names together.
+	part := map[int]int{}
+	find := func(w int) int {
+		for {
+			p, ok := part[w]
+			if !ok || p == w {
+				return w
+			}
+			w = p
 		}
-		between = between[:0]
 	}
-	for tick, ev := range o.Result.Events {
-		op := o.Result.OpName(ev)
-		who := ""
-		if ev.Thread >= 0 && int(ev.Thread) < len(o.Result.Names) {
-			who = o.Result.Names[ev.Thread]
+	for _, c := range o.Calls {
+		first := -1
+		for _, w := range append([]int{c.Worker}, c.Workers...) {
+			if w < 0 {
+				continue
+			}
+			if first < 0 {
+				first = find(w)
+				continue
+			}
+			x, y := find(first), find(w)
+			part[max(x, y)] = min(x, y)
 		}
+	}
+	type event struct {
+		id      string
+		workers []int // the structs an entry names, or the struct of a write
+		entry   bool
+		begin   bool   // an entry that is a call beginning (not a Create)
+		cell    string // the field a write writes
+	}
+	byTick := map[int64]*sim.Call{}
+	for i := range o.Calls {
+		c := &o.Calls[i]
+		byTick[c.CallTick] = c
+		if c.Returned {
+			byTick[c.ReturnTick] = c
+		}
+	}
+	var evs []event
+	index := map[string]int{}
+	var waits []string
+	for tick, ev := range res.Events {
+		op := res.OpName(ev)
+		who := name(ev.Thread)
 		switch {
-		case ev.Kind == scheduler.EvNote && (strings.HasPrefix(op, "call ") || strings.HasPrefix(op, "return ") ||
-			op == sim.NoteRoutineStart || op == sim.NoteRoutineExit):
-			flush()
-			fmt.Fprintf(&b, " | %s:%s", who, op)
+		case ev.Kind == scheduler.EvNote && byTick[int64(tick)] != nil:
+			c := byTick[int64(tick)]
+			ws := append([]int{c.Worker}, c.Workers...)
+			if c.Kind == sim.CallWorkersTerminate && len(c.Workers) > 0 {
+				ws = c.Workers
+			}
+			id := fmt.Sprintf("%s#%d:%s", who, index[who], op)
+			index[who]++
+			begin := c.CallTick == int64(tick) && c.Kind != sim.CallCreate && c.Kind != sim.CallStart && c.Kind != sim.CallExit
+			evs = append(evs, event{id: id, workers: ws, entry: true, begin: begin})
 			if op == sim.NoteRoutineExit {
-				b.WriteString(" waiting")
-				for th := range o.Result.Names {
+				var in []string
+				for th := range res.Names {
 					if a.waitingAt(scheduler.ThreadID(th), int64(tick)) {
-						b.WriteString(" " + o.Result.Names[th])
+						in = append(in, res.Names[th])
 					}
 				}
+				waits = append(waits, fmt.Sprintf("%s waiting %v", id, in))
 			}
-		case ev.Kind == scheduler.EvExit:
-			between = append(between, token{"~end " + who, "end " + who})
-		case ev.Kind == scheduler.EvStep && ev.Args[0] >= 0 && int(ev.Args[0]) < len(o.Result.CellNames) &&
+		case ev.Kind == scheduler.EvStep && ev.Args[0] >= 0 && int(ev.Args[0]) < len(res.CellNames) &&
 			(op == sim.OpStore || op == sim.OpAtomicStore || op == sim.OpCAS && ev.Result != 0 || op == sim.OpSwap):
-			if name := o.Result.CellNames[ev.Args[0]]; strings.HasSuffix(name, ".Terminate") || strings.HasSuffix(name, ".hThread") {
-				between = append(between, token{name, fmt.Sprintf("%s:%s(%s)", who, op, name)})
+			cell := res.CellNames[ev.Args[0]]
+			var w int
+			if _, err := fmt.Sscanf(cell, "w%d.", &w); err != nil || !(strings.HasSuffix(cell, ".Terminate") || strings.HasSuffix(cell, ".hThread")) {
+				continue
+			}
+			id := fmt.Sprintf("%s#%d:%s(%s)", who, index[who], op, cell)
+			index[who]++
+			evs = append(evs, event{id: id, workers: []int{w}, cell: cell})
+		}
+	}
+	names := func(e event, w int) bool {
+		for _, x := range e.workers {
+			if x == w {
+				return true
+			}
+		}
+		return false
+	}
+	inPart := func(e, f event) bool {
+		for _, x := range e.workers {
+			for _, y := range f.workers {
+				if x >= 0 && y >= 0 && find(x) == find(y) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var facts []string
+	for i, e := range evs {
+		for _, f := range evs[i+1:] {
+			compared := false
+			switch {
+			case e.entry && f.entry:
+				compared = !(e.begin && f.begin) && inPart(e, f)
+			case e.entry != f.entry:
+				w := e
+				if e.entry {
+					w = f
+				}
+				entry := f
+				if e.entry {
+					entry = e
+				}
+				compared = names(entry, w.workers[0])
+			default:
+				compared = e.cell == f.cell
+			}
+			if compared {
+				facts = append(facts, e.id+"<"+f.id)
 			}
 		}
 	}
-	flush()
+	slices.Sort(facts)
+	b.WriteString(" order " + strings.Join(facts, " "))
+	b.WriteString(" " + strings.Join(waits, ", "))
 	b.WriteString(" breaks")
 	for _, r := range ruleIDs(o.Violations) {
 		fmt.Fprintf(&b, " %s", r)

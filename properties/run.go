@@ -113,6 +113,11 @@ func NewRunner(newAPI func() sim.WorkerAPI, maxSteps int64, documentedOnly bool)
 // be built: newAPI is nil, panicked, or returned nil.
 var ErrNewAPI = errors.New("properties: cannot build the implementation")
 
+// ErrHarness is wrapped by the error of a run whose scenario program broke
+// what it declared to the harness (see sim.Harness.Err): partial-order
+// reduction could not trust the run.
+var ErrHarness = errors.New("properties: the scenario broke its harness declaration")
+
 // build calls newAPI, turning a panic or a nil result into an error so
 // that a broken constructor fails one test instead of the test binary.
 func (r *Runner) build() (api sim.WorkerAPI, err error) {
@@ -154,6 +159,9 @@ func (r *Runner) Run(s scenario.Scenario, strat scheduler.Strategy) (*Outcome, e
 	res := r.sims[i].Run(strat, main)
 	if res.Abandoned {
 		return r.abandoned(i, s, res, h.NumWorkers()), nil
+	}
+	if err := h.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrHarness, err)
 	}
 	o := &Outcome{Scenario: s, Result: res, Calls: h.Calls()}
 	if res.Failure != nil && res.Failure.Kind == scheduler.Diverged {

@@ -17,13 +17,12 @@ const (
 	classSpawn    uint8 = 0xFF // the allocation of ThreadIDs
 )
 
-// Global stands for what an observer of the run orders everything by,
-// such as the instant an API call begins or returns, which checks compare
-// with every other event they look at. A step that writes it is dependent
-// with every step that reads it: implicitly, every step that blocks,
-// resumes from a block, spawns or ends a task, and every step the layer
-// above makes read it (package sim: every kernel call, and every access of
-// a cell the checks watch).
+// Global stands for an instant that an observer of the run compares with
+// every change of which tasks are blocked, such as the moment a routine
+// exits, when a check asks who was waiting then. A step that writes it is
+// dependent with every step that reads it: implicitly, every step that
+// blocks, resumes from a block, spawns or ends a task, and every step the
+// layer above makes read it (package sim: every critical-section step).
 var Global = makeObject(classGlobal, 0)
 
 // MakeObject returns the Object of the given class and id. Classes from 0xF0

@@ -12,19 +12,21 @@ type Cell[T comparable] struct {
 	k    *Kernel
 	id   int32
 	name string
-	// observed is set on the cells the checks watch (see touchObserved).
+	// observed is set on the cells the checks watch (see touchObserved),
+	// the fields of struct worker.
 	observed bool
+	worker   int
 }
 
-// observe marks the cell as one the checks watch.
-func (c *Cell[T]) observe() { c.observed = true }
+// observe marks the cell as a field of struct w, which the checks watch.
+func (c *Cell[T]) observe(w int) { c.observed, c.worker = true, w }
 
 // touchObserved records, for a watched cell, that t's access is compared
 // with the history: a write of it is (see Thread.touchObserved); a read is
 // compared only with the reading thread's own calls.
 func (c *Cell[T]) touchObserved(t *Thread, write bool) {
 	if c.observed && write {
-		t.touchObserved()
+		t.touchObserved(c.worker)
 	}
 }
 

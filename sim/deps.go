@@ -8,23 +8,34 @@ import "github.com/clussim/clussim/scheduler"
 // could also use: the cell, lock or condition variable it works on, the
 // kernel object and the handle-table slot behind a handle, and the
 // allocators of object serials, handle values and cell and lock ids. A
-// kernel call that uses an object through a handle counts as a write of
-// the object, whatever it does; a blocked wait touches its objects again in
-// the step that resumes it, whether it was satisfied or timed out.
+// kernel call that uses an object through a handle writes it when it may
+// change it (a signal, a reset, a resume, a kill, a wait that takes an
+// auto-reset event, a semaphore or a mutex) and reads it otherwise (a wait
+// satisfied by a manual-reset event or an ended thread, a wait that only
+// tests, GetExitCodeThread, DuplicateHandle); joining a wait list reads
+// the object, and a blocked wait touches its objects again in the step
+// that resumes it, whether it was satisfied or timed out.
 // Thread-local state (the last error, the virtual clock between two jumps)
 // is touched by nobody.
 //
 // Besides those, the steps whose relative order the checks look at are
-// made dependent (see touchHistory): the checks judge a run by its history
-// (calls, returns, routine starts and exits) and compare the instant of
-// every history entry with the writes of the CLUS_WORKER cells (the flag
-// at the moment a call began, hThread when it returned) and with the
-// moment each thread ended, and the instant of a routine's exit with who
-// was blocked then (rule D6). Nothing else of the order between threads
-// reaches a verdict: the checks that look at other events (steps taken,
-// waits, timeouts and fault injections within a call) look only at the
-// calling thread's own, which program order fixes, and the race detector
-// works on happens-before, not on the order of the log.
+// made dependent (see touchHistory). The checks judge a run by its
+// history (calls, returns, routine starts and exits) and compare: a call's
+// return with every other entry of the struct's history (which calls
+// returned before a call began is what linearizability is about, and which
+// call on a struct returned last is what hThread is judged by); a Create
+// and a routine's start and exit with every entry; the writes of a
+// struct's CLUS_WORKER fields with the entries on that struct (the flag
+// at the moment a call began, hThread when it returned); and a routine's
+// exit with who was blocked then (rule D6). Two calls that begin on a
+// struct are not compared with each other by any check, nor are entries of
+// structs that no call names together (see Harness.Separate). Nothing else
+// of the order between threads reaches a verdict: the checks that look at
+// other events (steps taken, waits, timeouts and fault injections within a
+// call) look only at the calling thread's own, which program order fixes;
+// the model compares a thread's end only with deadlines, which are clock
+// jumps; and the race detector works on happens-before, not on the order
+// of the log.
 const (
 	depCell    uint8 = iota + 1 // a Cell, by its id in the run
 	depObject                   // a kernel object, by serial
@@ -33,12 +44,9 @@ const (
 	depCritSec                  // a critical section, by id
 	depSRW                      // an SRW lock, by id
 	depCondVar                  // a condition variable, by id
-	depHistory                  // the harness's history (one object)
+	depHistory                  // a history group of the harness (see Harness.Separate)
+	depFields                   // the CLUS_WORKER fields of a struct, by index
 )
-
-// historyObject returns what every history entry writes (see
-// touchHistory).
-func historyObject() scheduler.Object { return scheduler.MakeObject(depHistory, 0) }
 
 // The allocators: each hands out the next number of its kind, so which
 // thread gets which number depends on the order of the calls.
@@ -52,22 +60,34 @@ const (
 	allocProcess // the current-process object, made on first use
 )
 
-// touchHistory records that t's current step adds an entry to the
-// harness's history (a call begins or returns, a routine starts or exits).
-// Every entry writes historyObject, so entries are ordered with each other
-// and with every step that reads it: the writes of the CLUS_WORKER cells
-// (touchObserved) and the end of a thread (Thread.finish). A routine's
-// exit also writes [scheduler.Global], which every block, wake, timeout,
-// spawn and thread end reads (the scheduler adds those reads) and every
-// critical-section step too (touch): rule D6 asks whether the caller of a
-// Terminate was waiting at the instant the routine exited, and waiting
-// includes being queued on a lock whose owner waits.
-func (t *Thread) touchHistory(exit bool) {
-	if t.task.Tracking() {
-		t.task.Touch(historyObject(), scheduler.Write)
-		if exit {
-			t.task.Touch(scheduler.Global, scheduler.Write)
+// touchHistory records that t's current step adds an entry to history
+// group g of the harness, on structs named (a call begins or returns, a
+// routine starts or exits). A call that begins (begin, for every call but
+// a Create) reads the group, and every other entry writes it, so an entry
+// is ordered with every other except that two calls beginning commute.
+// Every entry reads the CLUS_WORKER fields of the structs it names, which
+// their writes write (touchObserved). A routine's exit (exit) also writes
+// [scheduler.Global], which every block, wake, timeout, spawn and thread
+// end reads (the scheduler adds those reads), and every critical-section
+// step too (touch): rule D6 asks whether the caller of a Terminate was
+// waiting at the instant the routine exited, and waiting includes being
+// queued on a lock whose owner waits.
+func (t *Thread) touchHistory(g int, named []int, begin, exit bool) {
+	if !t.task.Tracking() {
+		return
+	}
+	acc := scheduler.Write
+	if begin {
+		acc = scheduler.Read
+	}
+	t.task.Touch(scheduler.MakeObject(depHistory, uint64(g)), acc)
+	for _, w := range named {
+		if w >= 0 {
+			t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Read)
 		}
+	}
+	if exit {
+		t.task.Touch(scheduler.Global, scheduler.Write)
 	}
 }
 
@@ -87,14 +107,15 @@ func (t *Thread) touch(class uint8, id int, write bool) {
 	}
 }
 
-// touchObserved records that t's current step writes a cell the checks
-// compare with the history (a CLUS_WORKER field): it reads historyObject,
-// which every history entry writes. Accesses of an implementation's own
-// cells, and reads of the CLUS_WORKER fields, are compared by no check
-// with another thread's history entries (only with the same thread's
-// calls, which program order already fixes), so they commute with them.
-func (t *Thread) touchObserved() {
+// touchObserved records that t's current step writes a CLUS_WORKER field
+// of struct w, which the checks compare with the history entries on w: it
+// writes the struct's fields object, which those entries read.
+// Accesses of an implementation's own cells, and reads of the CLUS_WORKER
+// fields, are compared by no check with another thread's history entries
+// (only with the same thread's calls, which program order already fixes),
+// so they commute with them.
+func (t *Thread) touchObserved(w int) {
 	if t.task.Tracking() {
-		t.task.Touch(historyObject(), scheduler.Read)
+		t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Write)
 	}
 }

@@ -45,7 +45,7 @@ func (t *Thread) CloseHandle(h Handle) bool {
 // ErrorNotEnoughMemory.
 func (t *Thread) DuplicateHandle(h Handle) (Handle, bool) {
 	t.step(t.k.ops[cDuplicateHandle], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpDuplicateHandle)
+	e, ok := t.k.use(t, h, OpDuplicateHandle, false)
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
@@ -85,7 +85,7 @@ func (t *Thread) CreateEvent(manualReset, initialState bool) Handle {
 // of them and stays set until ResetEvent.
 func (t *Thread) SetEvent(h Handle) bool {
 	t.step(t.k.ops[cSetEvent], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpSetEvent)
+	e, ok := t.k.use(t, h, OpSetEvent, true)
 	if !ok || e.obj.kind != objEvent {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
@@ -99,7 +99,7 @@ func (t *Thread) SetEvent(h Handle) bool {
 // ResetEvent resets the event h refers to.
 func (t *Thread) ResetEvent(h Handle) bool {
 	t.step(t.k.ops[cResetEvent], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpResetEvent)
+	e, ok := t.k.use(t, h, OpResetEvent, true)
 	if !ok || e.obj.kind != objEvent {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)

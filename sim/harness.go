@@ -103,6 +103,11 @@ type Harness struct {
 	// current incarnation, or NoThread.
 	running []scheduler.ThreadID
 	calls   []Call
+	// history[i] is the group of struct i's history for partial-order
+	// reduction (see Separate); all 0 until Separate is called.
+	history []int
+	// err is the first call that named structs of two histories.
+	err error
 }
 
 // NewHarness returns a harness over n fresh worker structs.
@@ -112,12 +117,101 @@ func NewHarness(api WorkerAPI, n int) *Harness {
 		w := &ClusWorker{}
 		w.HThread.SetName(fmt.Sprintf("w%d.hThread", i))
 		w.Terminate.SetName(fmt.Sprintf("w%d.Terminate", i))
-		w.HThread.observe()
-		w.Terminate.observe()
+		w.HThread.observe(i)
+		w.Terminate.observe(i)
 		h.workers = append(h.workers, w)
 		h.running = append(h.running, scheduler.NoThread)
+		h.history = append(h.history, 0)
 	}
 	return h
+}
+
+// Separate declares which structs the run's calls name together: each set
+// lists structs that one call may name at once (the array of a
+// ClusWorkersTerminate). Structs that share no set, directly or through
+// other sets, get separate histories: the checks never compare the order
+// of two calls on structs of separate histories (the model is checked one
+// part at a time, see [model.Partition], and every other check looks at
+// one struct, or at the structs of one call), so partial-order reduction
+// lets such calls commute. Without Separate every struct shares one
+// history, which is always sound. Call it before the run starts; a call
+// that names structs of two histories anyway is reported by Err.
+func (h *Harness) Separate(sets [][]int) {
+	parent := make([]int, len(h.workers))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			x = parent[x]
+		}
+		return x
+	}
+	for _, set := range sets {
+		first := -1
+		for _, w := range set {
+			if w < 0 || w >= len(h.workers) {
+				continue
+			}
+			if first < 0 {
+				first = w
+				continue
+			}
+			a, b := find(first), find(w)
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	for i := range h.history {
+		h.history[i] = find(i)
+	}
+}
+
+// Prepare registers every struct's fields with t's run, in struct order,
+// before any other thread runs. A cell gets its id in the run from the
+// first thread that uses it; registered up front, the fields have the
+// same ids whichever thread touches them first, so those first accesses
+// commute for partial-order reduction. Call it from the run's first
+// thread before it starts another; it is not a memory access.
+func (h *Harness) Prepare(t *Thread) {
+	for _, w := range h.workers {
+		w.HThread.bind(t)
+		w.Terminate.bind(t)
+	}
+}
+
+// Err returns an error when a call named structs that [Harness.Separate]
+// declared separate: the run's partial-order reduction was then unsound,
+// and a DPOR exploration that used it proves nothing.
+func (h *Harness) Err() error { return h.err }
+
+// historyOf returns the history group of a call on wis, the structs it
+// names (negative entries are NULL): the group of the first struct, or of
+// struct 0 for a call that names none, as the model places such a call.
+func (h *Harness) historyOf(wis []int) int {
+	g := -1
+	for _, w := range wis {
+		if w < 0 || w >= len(h.history) {
+			continue
+		}
+		if g < 0 {
+			g = h.history[w]
+		} else if h.history[w] != g && h.err == nil {
+			h.err = fmt.Errorf("sim: a call names w%d together with structs of another history, which Harness.Separate declared separate", w)
+		}
+	}
+	if g < 0 && len(h.history) > 0 {
+		g = h.history[0]
+	}
+	return max(g, 0)
+}
+
+// named returns the structs a call names.
+func (c *Call) named() []int {
+	if c.Kind == CallWorkersTerminate {
+		return c.Workers
+	}
+	return []int{c.Worker}
 }
 
 // Worker returns struct i.
@@ -143,7 +237,7 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.Thread = t.task.ID()
 	c.ReturnTick = -1
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory(false)
+	t.touchHistory(h.historyOf(c.named()), c.named(), c.Kind != CallCreate, false)
 	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
 	t.enterImplementation()
@@ -166,7 +260,7 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 		}
 	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory(false)
+	t.touchHistory(h.historyOf(c.named()), c.named(), false, false)
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
 
@@ -201,7 +295,7 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 
 // mark records an instant (a routine's start or exit) in the history.
 func (h *Harness) mark(t *Thread, kind CallKind, wi int, note string, code uint32) {
-	t.touchHistory(kind == CallExit)
+	t.touchHistory(h.historyOf([]int{wi}), []int{wi}, false, kind == CallExit)
 	tick := t.task.Note(t.task.Intern(note), int64(wi), int64(code), 0)
 	h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: kind, Thread: t.task.ID(), Worker: wi,
 		Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: t.task.StepCount(),

@@ -219,11 +219,14 @@ func (k *Kernel) resolve(owner *Thread, h Handle) *handleEntry {
 	return k.entry(h)
 }
 
-// use looks up h for op, recording a handle fault when it is not open.
-func (k *Kernel) use(t *Thread, h Handle, op string) (*handleEntry, bool) {
+// use looks up h for op, recording a handle fault when it is not open. The
+// step reads the object h refers to, or writes it (write) when op may
+// change it: a signal, a reset, a resume or a kill. A wait reads it unless
+// it takes it (see Thread.took).
+func (k *Kernel) use(t *Thread, h Handle, op string, write bool) (*handleEntry, bool) {
 	e := k.lookup(t, h)
 	if e != nil {
-		t.touch(depObject, e.obj.serial, true)
+		t.touch(depObject, e.obj.serial, write)
 	}
 	switch {
 	case e == nil:

@@ -29,7 +29,7 @@ func (t *Thread) CreateSemaphore(initial, max int32) Handle {
 // ErrorInvalidHandle when h is not an open semaphore handle.
 func (t *Thread) ReleaseSemaphore(h Handle, n int32) (prev int32, ok bool) {
 	t.step(t.k.ops[cReleaseSem], int64(h), int64(n), 0)
-	e, ok := t.k.use(t, h, OpReleaseSem)
+	e, ok := t.k.use(t, h, OpReleaseSem, true)
 	code := ErrorInvalidHandle
 	if ok && e.obj.kind == objSemaphore {
 		prev = e.obj.count
@@ -106,7 +106,7 @@ func (t *Thread) CreateMutex(initialOwner bool) Handle {
 // it, and ErrorInvalidHandle when h is not an open mutex handle.
 func (t *Thread) ReleaseMutex(h Handle) bool {
 	t.step(t.k.ops[cReleaseMutex], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpReleaseMutex)
+	e, ok := t.k.use(t, h, OpReleaseMutex, true)
 	code := ErrorInvalidHandle
 	if ok && e.obj.kind == objMutex {
 		if code = t.signal(e.obj, 1); code == ErrorSuccess {
@@ -152,7 +152,7 @@ func (t *Thread) abandonMutexes(by *Thread) {
 // such moments, so it never misses one.)
 func (t *Thread) PulseEvent(h Handle) bool {
 	t.step(t.k.ops[cPulseEvent], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpPulseEvent)
+	e, ok := t.k.use(t, h, OpPulseEvent, true)
 	if !ok || e.obj.kind != objEvent {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
@@ -181,7 +181,7 @@ func (t *Thread) SignalObjectAndWait(toSignal, toWait Handle, ms uint32) uint32 
 	}
 	// (Named apart from the wait, so that a closed toSignal is a use after
 	// close, not a wait on a closed handle.)
-	e, ok := t.k.use(t, toSignal, OpSignalAndWait+" (signal)")
+	e, ok := t.k.use(t, toSignal, OpSignalAndWait+" (signal)", true)
 	if !ok {
 		return fail(ErrorInvalidHandle)
 	}

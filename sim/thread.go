@@ -177,7 +177,7 @@ func (t *Thread) spawn(start func(t *Thread) uint32, suspended bool) (Handle, *T
 // 0xFFFFFFFF with ErrorInvalidHandle when h is not an open thread handle.
 func (t *Thread) ResumeThread(h Handle) uint32 {
 	t.step(t.k.ops[cResumeThread], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpResumeThread)
+	e, ok := t.k.use(t, h, OpResumeThread, true)
 	if !ok || e.obj.kind != objThread {
 		t.lastErr = ErrorInvalidHandle
 		t.result(-1)
@@ -225,10 +225,6 @@ func (t *Thread) finish(by *Thread, code uint32) {
 	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
 	by.touch(depObject, t.obj.serial, true)
-	// The checks compare the moment a thread ended with the history.
-	if by.task.Tracking() {
-		by.task.Touch(historyObject(), scheduler.Read)
-	}
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
 	by.handOff(t.obj)
@@ -257,7 +253,7 @@ type Termination struct {
 // worker is reported.
 func (t *Thread) TerminateThread(h Handle, code uint32) bool {
 	t.step(t.k.ops[cTerminateThread], int64(h), int64(code), 0)
-	e, ok := t.k.use(t, h, OpTerminateThread)
+	e, ok := t.k.use(t, h, OpTerminateThread, true)
 	if !ok || e.obj.kind != objThread {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
@@ -304,7 +300,7 @@ func (t *Thread) forget(by *Thread) {
 // when h is not an open thread handle.
 func (t *Thread) GetExitCodeThread(h Handle) (uint32, bool) {
 	t.step(t.k.ops[cGetExitCode], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpGetExitCode)
+	e, ok := t.k.use(t, h, OpGetExitCode, false)
 	if !ok || e.obj.kind != objThread {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)
@@ -356,7 +352,7 @@ func (t *Thread) CurrentThreadID() uint32 {
 // ErrorInvalidHandle as last error) when h is not an open thread handle.
 func (t *Thread) GetThreadID(h Handle) uint32 {
 	t.step(t.k.ops[cGetThreadID], int64(h), 0, 0)
-	e, ok := t.k.use(t, h, OpGetThreadID)
+	e, ok := t.k.use(t, h, OpGetThreadID, false)
 	if !ok || e.obj.kind != objThread {
 		t.lastErr = ErrorInvalidHandle
 		t.result(0)

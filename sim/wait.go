@@ -114,6 +114,16 @@ func (t *Thread) acquire(o *object) (abandoned bool) {
 	return abandoned
 }
 
+// took records that t's wait, satisfied at once in t's own step, took o:
+// taking an auto-reset event, a semaphore or a mutex changes it, so the
+// step writes it; taking a manual-reset event or a thread reads it (two
+// such waits commute).
+func (t *Thread) took(o *object) {
+	if o.consumable() {
+		t.touch(depObject, o.serial, true)
+	}
+}
+
 func (t *Thread) deadline(ms uint32) int64 {
 	if ms == Infinite {
 		return -1
@@ -134,7 +144,7 @@ func (t *Thread) WaitForSingleObject(h Handle, ms uint32) uint32 {
 // waitSingle is WaitForSingleObject after its scheduling point; op, named
 // name, is the call in the log and in faults.
 func (t *Thread) waitSingle(h Handle, ms uint32, op opCode, name string) uint32 {
-	e, ok := t.k.use(t, h, name)
+	e, ok := t.k.use(t, h, name, false)
 	if !ok {
 		t.lastErr = ErrorInvalidHandle
 		t.result(int64(WaitFailed))
@@ -143,6 +153,7 @@ func (t *Thread) waitSingle(h Handle, ms uint32, op opCode, name string) uint32 
 	o := e.obj
 	if o.signaledFor(t) {
 		r := WaitObject0
+		t.took(o)
 		if t.acquire(o) {
 			r = WaitAbandoned0
 		}
@@ -317,7 +328,7 @@ func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) ui
 	w := &t.wait
 	w.objs, w.handles, w.all = w.objs[:0], w.handles[:0], waitAll
 	for i, h := range hs {
-		e, ok := t.k.use(t, h, OpWaitMultiple)
+		e, ok := t.k.use(t, h, OpWaitMultiple, false)
 		if !ok {
 			return fail(ErrorInvalidHandle)
 		}
@@ -330,6 +341,11 @@ func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) ui
 		w.handles = append(w.handles, h)
 	}
 	if r, ok := t.tryAcquire(w); ok {
+		for i, o := range w.objs {
+			if w.all || i == w.granted {
+				t.took(o)
+			}
+		}
 		t.result(int64(r))
 		return r
 	}

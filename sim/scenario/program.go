@@ -23,6 +23,13 @@ func (s Scenario) Program(api sim.WorkerAPI) (main func(*sim.Thread), h *sim.Har
 		panic(err.Error())
 	}
 	r := &run{s: s.Clone(), h: sim.NewHarness(api, len(s.Workers))}
+	// Only a terminator names several structs in one call; every other
+	// call names one (see sim.Harness.Separate).
+	var together [][]int
+	for _, term := range s.Terminators {
+		together = append(together, term.Workers)
+	}
+	r.h.Separate(together)
 	return r.main, r.h
 }
 
@@ -44,6 +51,7 @@ type run struct {
 
 func (r *run) main(t *sim.Thread) {
 	s := r.s
+	r.h.Prepare(t)
 	r.created = make([][]sim.Handle, len(s.Workers))
 	r.release = make([][]sim.Handle, len(s.Workers))
 	r.byCycle = make([][][]int, len(s.Workers))

@@ -455,26 +455,81 @@ func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, sched
 }
 
 // historyHash identifies a run's history (with its scenario) for the
-// count of distinct histories: the order in which the calls of the five
-// functions began and returned, and routine starts and exits, with each
-// call's kind, thread, struct and result. Two schedules that differ only
-// in steps no call observes have the same history, so the count says how
+// count of distinct histories, as the checks see it: for each part of the
+// history (the structs that calls name together, see model.Partition), the
+// order in which the calls of the five functions on it began and returned,
+// and its routines started and exited, with each call's kind, thread,
+// structs and result. Entries of different parts, and calls that begin
+// one after another with no return or routine mark between them, are
+// compared by no check, so their order is left out (calls beginning
+// together are taken in thread order). Equivalent schedules (see
+// scheduler.DPOR) therefore have the same history, and the count says how
 // many outcomes the search saw, not how many schedules it ran.
 func historyHash(scn string, calls []sim.Call) uint64 {
 	type mark struct {
-		tick int64
-		ret  bool
-		c    *sim.Call
+		tick  int64
+		ret   bool
+		begin bool // a call beginning, not a Create's
+		c     *sim.Call
+		nth   int // the call's index among its thread's calls
 	}
-	marks := make([]mark, 0, 2*len(calls))
-	for i := range calls {
-		c := &calls[i]
-		marks = append(marks, mark{c.CallTick, false, c})
-		if c.Returned && c.ReturnTick != c.CallTick {
-			marks = append(marks, mark{c.ReturnTick, true, c})
+	// The parts, by union of the structs each call names.
+	part := map[int]int{}
+	find := func(w int) int {
+		for {
+			p, ok := part[w]
+			if !ok || p == w {
+				return w
+			}
+			w = p
 		}
 	}
-	slices.SortStableFunc(marks, func(a, b mark) int { return cmp.Compare(a.tick, b.tick) })
+	named := func(c *sim.Call) []int {
+		if c.Kind == sim.CallWorkersTerminate {
+			return c.Workers
+		}
+		return []int{c.Worker}
+	}
+	partOf := func(c *sim.Call) int {
+		for _, w := range named(c) {
+			if w >= 0 {
+				return find(w)
+			}
+		}
+		return find(0)
+	}
+	for i := range calls {
+		first := -1
+		for _, w := range named(&calls[i]) {
+			if w < 0 {
+				continue
+			}
+			if first < 0 {
+				first = w
+				continue
+			}
+			x, y := find(first), find(w)
+			part[max(x, y)] = min(x, y)
+		}
+	}
+	nth := map[scheduler.ThreadID]int{}
+	byPart := map[int][]mark{}
+	for i := range calls {
+		c := &calls[i]
+		k := nth[c.Thread]
+		nth[c.Thread]++
+		p := partOf(c)
+		instant := c.Kind == sim.CallStart || c.Kind == sim.CallExit
+		byPart[p] = append(byPart[p], mark{tick: c.CallTick, begin: !instant && c.Kind != sim.CallCreate, c: c, nth: k})
+		if c.Returned && !instant {
+			byPart[p] = append(byPart[p], mark{tick: c.ReturnTick, ret: true, c: c, nth: k})
+		}
+	}
+	parts := make([]int, 0, len(byPart))
+	for p := range byPart {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
 	h := fnv.New64a()
 	h.Write([]byte(scn))
 	var buf [6 * 8]byte
@@ -483,21 +538,46 @@ func historyHash(scn string, calls []sim.Call) uint64 {
 			buf[i*8+b] = byte(v >> (8 * b))
 		}
 	}
-	for _, m := range marks {
-		c := m.c
-		put(0, int64(c.Kind))
-		put(1, int64(c.Thread))
-		put(2, int64(c.Worker))
-		put(3, int64(len(c.Workers)))
-		result := int64(-1)
-		if m.ret || c.ReturnTick == c.CallTick {
-			result = int64(c.Result)
+	for _, p := range parts {
+		marks := byPart[p]
+		slices.SortStableFunc(marks, func(a, b mark) int { return cmp.Compare(a.tick, b.tick) })
+		// Calls that begin together: in thread order.
+		for i := 0; i < len(marks); {
+			j := i
+			for j < len(marks) && marks[j].begin {
+				j++
+			}
+			slices.SortFunc(marks[i:j], func(a, b mark) int {
+				return cmp.Or(cmp.Compare(a.c.Thread, b.c.Thread), cmp.Compare(a.nth, b.nth))
+			})
+			i = max(j, i+1)
 		}
-		put(4, result)
-		put(5, int64(c.ID))
-		h.Write(buf[:])
+		put(0, -1)
+		put(1, int64(p))
+		h.Write(buf[:16])
+		for _, m := range marks {
+			c := m.c
+			put(0, int64(c.Kind))
+			put(1, int64(c.Thread))
+			put(2, int64(c.Worker))
+			put(3, int64(len(c.Workers)))
+			result := int64(-1)
+			if m.ret || c.Kind == sim.CallStart || c.Kind == sim.CallExit {
+				result = int64(c.Result)
+			}
+			put(4, result)
+			put(5, int64(m.nth)<<1|b2i(m.ret))
+			h.Write(buf[:])
+		}
 	}
 	return h.Sum64()
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // drawProgress shows progress on stderr: it redraws the line on a

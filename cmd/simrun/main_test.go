@@ -550,4 +550,25 @@ func TestHistoryHash(t *testing.T) {
 	if historyHash("s", base) == historyHash("t", base) {
 		t.Error("another scenario hashes the same")
 	}
+	// Calls that begin one after the other commute; a return between them
+	// does not.
+	begunOtherWay := []sim.Call{call(1, sim.CallTerminate, 1, 12, 20, 0), call(2, sim.CallTerminate, 2, 10, 30, 0)}
+	if historyHash("s", base) != historyHash("s", begunOtherWay) {
+		t.Error("two calls that begin in the other order, with nothing between, hash differently")
+	}
+	returnedFirst := []sim.Call{call(1, sim.CallTerminate, 1, 10, 11, 0), call(2, sim.CallTerminate, 2, 12, 30, 0)}
+	if historyHash("s", base) == historyHash("s", returnedFirst) {
+		t.Error("a call that returned before the other began hashes like overlapping calls")
+	}
+	// Calls on structs that no call names together commute.
+	on := func(c sim.Call, w int) sim.Call { c.Worker = w; return c }
+	apart := []sim.Call{on(call(1, sim.CallTerminate, 1, 10, 11, 0), 0), on(call(2, sim.CallTerminate, 2, 12, 13, 0), 1)}
+	apartOtherWay := []sim.Call{on(call(1, sim.CallTerminate, 1, 12, 13, 0), 0), on(call(2, sim.CallTerminate, 2, 10, 11, 0), 1)}
+	if historyHash("s", apart) != historyHash("s", apartOtherWay) {
+		t.Error("calls on unrelated structs in the other order hash differently")
+	}
+	multi := sim.Call{ID: 3, Kind: sim.CallWorkersTerminate, Thread: 3, Worker: -1, Workers: []int{0, 1}, CallTick: 1, ReturnTick: 2, Returned: true}
+	if historyHash("s", append(apart, multi)) == historyHash("s", append(apartOtherWay, multi)) {
+		t.Error("calls on structs that a ClusWorkersTerminate names together hash the same in either order")
+	}
 }

@@ -120,48 +120,41 @@ func outcomeKey(o *Outcome) string {
 			evs = append(evs, event{id: id, workers: []int{w}, cell: cell})
 		}
 	}
-	names := func(e event, w int) bool {
-		for _, x := range e.workers {
-			if x == w {
-				return true
-			}
-		}
-		return false
-	}
-	inPart := func(e, f event) bool {
-		for _, x := range e.workers {
-			for _, y := range f.workers {
-				if x >= 0 && y >= 0 && find(x) == find(y) {
-					return true
-				}
-			}
-		}
-		return false
-	}
+	// The pairs the checks compare, in a form of linear size: the entries
+	// of a part that are not calls beginning are totally ordered, and each
+	// call beginning is placed by how many of them came before it; the
+	// writes of one struct's fields are totally ordered, and each entry on
+	// the struct is placed by how many of them came before it; and the
+	// writes of one field in order.
 	var facts []string
-	for i, e := range evs {
-		for _, f := range evs[i+1:] {
-			compared := false
-			switch {
-			case e.entry && f.entry:
-				compared = !(e.begin && f.begin) && inPart(e, f)
-			case e.entry != f.entry:
-				w := e
-				if e.entry {
-					w = f
-				}
-				entry := f
-				if e.entry {
-					entry = e
-				}
-				compared = names(entry, w.workers[0])
-			default:
-				compared = e.cell == f.cell
-			}
-			if compared {
-				facts = append(facts, e.id+"<"+f.id)
+	writers := map[int]int{} // part -> entries so far that are not beginnings
+	writes := map[int]int{}  // struct -> writes of its fields so far
+	for _, e := range evs {
+		if !e.entry {
+			writes[e.workers[0]]++
+			facts = append(facts, fmt.Sprintf("%s:%s#%d", e.cell, e.id, writes[e.workers[0]]))
+			continue
+		}
+		p := -1
+		for _, w := range e.workers {
+			if w >= 0 {
+				p = find(w)
+				break
 			}
 		}
+		if p < 0 {
+			p = find(0)
+		}
+		if !e.begin {
+			writers[p]++
+		}
+		fact := fmt.Sprintf("part%d:%s@%d", p, e.id, writers[p])
+		for _, w := range e.workers {
+			if w >= 0 {
+				fact += fmt.Sprintf(",w%d@%d", w, writes[w])
+			}
+		}
+		facts = append(facts, fact)
 	}
 	slices.Sort(facts)
 	b.WriteString(" order " + strings.Join(facts, " "))

@@ -203,6 +203,54 @@ func TestDPORSeesWhatDFSSees(t *testing.T) {
 	}
 }
 
+// zeroPoll is self-closing with a TerminateEx(0) that reports WAIT_TIMEOUT
+// without looking at the thread (bug-ex-zero-no-test on another base).
+type zeroPoll struct{ sim.WorkerAPI }
+
+func (z zeroPoll) TerminateEx(t *sim.Thread, w *sim.ClusWorker, ms uint32, waitOnly bool) uint32 {
+	if ms == 0 {
+		return sim.WaitTimeout
+	}
+	return z.WorkerAPI.TerminateEx(t, w, ms, waitOnly)
+}
+
+// TestDPORSeesWhatDFSSeesReviewed holds the counterexamples a review found
+// in an earlier dependency relation: a zero timeout's deadline is the
+// instant its call began, which the model compares with the moment the
+// routine's thread ended (so a thread's end writes its struct's history);
+// and rule D8 compares the instant a call first blocks with its routine's
+// start and its flag (so the block reads the call's history and fields).
+func TestDPORSeesWhatDFSSeesReviewed(t *testing.T) {
+	finite := func(steps int) scenario.Behavior {
+		return scenario.Behavior{Kind: scenario.Finite, Steps: steps, Sleep: 1}
+	}
+	selfClosing, _ := impls.Lookup("self-closing")
+	signalLate, _ := impls.Lookup("bug-ex-signal-late")
+	cases := []struct {
+		name string
+		e    impls.Entry
+		s    scenario.Scenario
+	}{
+		{"thread end against a zero timeout", impls.Entry{Name: "zero-poll", New: func() sim.WorkerAPI { return zeroPoll{selfClosing.New()} }},
+			scenario.Scenario{Name: "gone-vs-zero-timeout",
+				Workers:     []scenario.Worker{{Cycles: []scenario.Cycle{{Behavior: scenario.Behavior{Kind: scenario.Finite}}}}},
+				Terminators: []scenario.Terminator{{Action: scenario.Action{Call: scenario.CallTerminateEx, Timeout: 0, WaitOnly: true}, Workers: []int{0}}}}},
+		{"routine start against the first block", signalLate,
+			scenario.Scenario{Name: "start-vs-block",
+				Workers:     []scenario.Worker{{Cycles: []scenario.Cycle{{Behavior: finite(1)}}}},
+				Terminators: []scenario.Terminator{{Action: scenario.Action{Call: scenario.CallTerminateEx, Timeout: sim.Infinite}, Workers: []int{0}}}}},
+	}
+	for _, tc := range cases {
+		for _, bound := range []int{0, 1, 2} {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, bound), func(t *testing.T) {
+				if !compareDPORWithDFS(t, tc.e, tc.s, bound, 20000) {
+					t.Fatal("DFS did not end in 20000 runs")
+				}
+			})
+		}
+	}
+}
+
 // TestDPORSeesWhatDFSSeesEverywhere is TestDPORSeesWhatDFSSees on every
 // implementation and named scenario within preemption bound 0, for every
 // pair whose plain DFS ends within 3000 runs. It takes minutes, so it runs

@@ -53,6 +53,7 @@ func (cv *ConditionVariable) sleep(t *Thread, ms uint32, release, reacquire func
 		s := &cvSleeper{cv: cv, t: t}
 		cv.sleepers = append(cv.sleepers, s)
 		t.sleeping = s
+		t.touchBlock()
 		timedOut := t.task.Block(s, t.deadline(ms), t.k.ops[cCVSleep], int64(cv.id), int64(ms))
 		t.touch(depCondVar, cv.id, true)
 		t.sleeping = nil

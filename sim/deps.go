@@ -119,3 +119,20 @@ func (t *Thread) touchObserved(w int) {
 		t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Write)
 	}
 }
+
+// touchBlock records that t's current step blocks (in a wait, a sleep, on a
+// condition variable or an SRW lock) while t is inside a harness call: the
+// checks compare the instant a call first waits with its struct's history
+// (was the routine running then?) and with the writes of its fields (was
+// the flag set then?), rule D8, so the step reads both.
+func (t *Thread) touchBlock() {
+	if !t.call.set || !t.task.Tracking() {
+		return
+	}
+	t.task.Touch(scheduler.MakeObject(depHistory, uint64(t.call.group)), scheduler.Read)
+	for _, w := range t.call.named {
+		if w >= 0 {
+			t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Read)
+		}
+	}
+}

@@ -15,8 +15,8 @@ func (t *Thread) CloseHandle(h Handle) bool {
 		return true
 	}
 	e := k.entry(h)
-	if e != nil {
-		t.touch(depHandle, handleIndex(h), true)
+	if i := handleIndex(h); i >= 0 {
+		t.touch(depHandle, i, true)
 	}
 	switch {
 	case e == nil:

@@ -237,7 +237,9 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.Thread = t.task.ID()
 	c.ReturnTick = -1
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory(h.historyOf(c.named()), c.named(), c.Kind != CallCreate, false)
+	g := h.historyOf(c.named())
+	t.touchHistory(g, c.named(), c.Kind != CallCreate, false)
+	t.call = historyRef{set: true, group: g, named: c.named()}
 	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
 	t.enterImplementation()
@@ -261,6 +263,7 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
 	t.touchHistory(h.historyOf(c.named()), c.named(), false, false)
+	t.call = historyRef{}
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
 
@@ -274,6 +277,7 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 	i := h.begin(t, Call{Kind: CallCreate, Worker: wi, Self: h.self(t, wi)})
 	wrapped := func(wt *Thread, w *ClusWorker, p any) uint32 {
 		h.running[wi] = wt.task.ID()
+		wt.routine = historyRef{set: true, group: h.historyOf([]int{wi}), named: []int{wi}}
 		h.mark(wt, CallStart, wi, NoteRoutineStart, 0)
 		var code uint32
 		defer func() {

@@ -200,7 +200,9 @@ func (k *Kernel) lookup(t *Thread, h Handle) *handleEntry {
 		}
 		return &k.process
 	}
-	if i := handleIndex(h); i >= 0 && i < len(k.handles) {
+	// A value not handed out yet reads the slot it would be: whether it
+	// is open depends on the order with the call that opens it.
+	if i := handleIndex(h); i >= 0 {
 		t.touch(depHandle, i, false)
 	}
 	return k.entry(h)

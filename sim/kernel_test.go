@@ -534,3 +534,50 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// TestRaceReportPrefersTheImplementation: of two races on one cell, the
+// one the implementation takes part in is reported, whichever came first
+// (two unordered reads commute for partial-order reduction, so their order
+// must not decide whether the checks see a RACE).
+func TestRaceReportPrefersTheImplementation(t *testing.T) {
+	seen := map[bool]bool{} // whether the implementation's read came first
+	for seed := range uint64(40) {
+		var c Cell[int]
+		c.SetName("x")
+		var order []bool
+		r := Run(Config{}, scheduler.NewRandom(seed), func(th *Thread) {
+			read := func(impl bool) func(*Thread) uint32 {
+				return func(t *Thread) uint32 {
+					if impl {
+						t.enterImplementation()
+						defer t.leaveImplementation()
+					}
+					c.Load(t)
+					order = append(order, impl)
+					return 0
+				}
+			}
+			hs := make([]Handle, 0, 3)
+			for _, f := range []func(*Thread) uint32{read(false), read(true), func(t *Thread) uint32 { c.Store(t, 1); return 0 }} {
+				h, _ := th.CreateThread(f)
+				hs = append(hs, h)
+			}
+			for _, h := range hs {
+				th.WaitForSingleObject(h, Infinite)
+			}
+		})
+		if r.Failure != nil {
+			t.Fatal(r.Failure)
+		}
+		if len(r.Races) != 1 {
+			t.Fatalf("seed %d: races %v, want one", seed, r.Races)
+		}
+		seen[order[0]] = true
+		if rc := r.Races[0]; !rc.First.Impl && !rc.Second.Impl {
+			t.Errorf("seed %d: reported %v, want the race the implementation's read takes part in", seed, rc)
+		}
+	}
+	if !seen[false] || !seen[true] {
+		t.Fatalf("the seeds did not run the reads in both orders: %v", seen)
+	}
+}

@@ -107,6 +107,10 @@ type cellState struct {
 	reads    []access // by ThreadID
 	sync     vclock
 	reported bool
+	// reportedOther: the race reported is one the implementation takes no
+	// part in.
+	reportedOther bool
+	race          int // the index of the race reported, in races
 }
 
 // raceDetector implements happens-before race detection with vector clocks
@@ -149,15 +153,27 @@ func (d *raceDetector) hb(a *access, t *Thread) bool {
 }
 
 func (d *raceDetector) report(c *cellState, id int32, first, second *access) {
-	if c.reported || len(d.races) >= maxRaces {
+	// One race per cell is reported, and one the implementation takes part
+	// in wins over one it does not: which of two unordered reads of a cell
+	// comes first must not decide whether RACE is found (the reads
+	// commute for partial-order reduction).
+	impl := first.is(accImpl) || second.is(accImpl)
+	replace := c.reported && c.reportedOther && impl
+	if c.reported && !replace || !c.reported && len(d.races) >= maxRaces {
 		return
 	}
-	c.reported = true
+	c.reported, c.reportedOther = true, !impl
 	name := c.name
 	if name == "" {
 		name = fmt.Sprintf("cell#%d", id)
 	}
-	d.races = append(d.races, Race{Cell: name, First: first.full(), Second: second.full()})
+	r := Race{Cell: name, First: first.full(), Second: second.full()}
+	if replace {
+		d.races[c.race] = r
+		return
+	}
+	c.race = len(d.races)
+	d.races = append(d.races, r)
 }
 
 // access checks and records one access of t to cell id.

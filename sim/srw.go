@@ -79,6 +79,7 @@ func (l *SRWLock) block(t *Thread, exclusive bool, op opCode) {
 	t.touch(depSRW, l.id, true)
 	for !l.free(exclusive) {
 		t.lockWait = lockRef{depSRW, l.id}
+		t.touchBlock()
 		t.task.Block(&w, -1, t.k.ops[op], int64(l.id), b2i(exclusive))
 		t.lockWait = lockRef{}
 		t.touch(depSRW, l.id, true)

@@ -44,6 +44,19 @@ type Thread struct {
 	// lockWait names the critical section or SRW lock the thread is
 	// blocked on (class 0: none), which a TerminateThread of it touches.
 	lockWait lockRef
+	// call is the harness call the thread is in, and routine the history
+	// of the struct whose start routine it runs (see touchBlock and
+	// finish).
+	call    historyRef
+	routine historyRef
+}
+
+// historyRef names a history group of the harness and the structs of an
+// entry, for the dependency relation (see touchHistory).
+type historyRef struct {
+	set   bool
+	group int
+	named []int
 }
 
 // lockRef names a lock for the dependency relation.
@@ -225,6 +238,12 @@ func (t *Thread) finish(by *Thread, code uint32) {
 	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
 	by.touch(depObject, t.obj.serial, true)
+	if t.routine.set && by.task.Tracking() {
+		// The model and rule D8 compare the moment a routine's thread
+		// ended with the history of its struct (a zero timeout's
+		// deadline is the instant its call began).
+		by.task.Touch(scheduler.MakeObject(depHistory, uint64(t.routine.group)), scheduler.Write)
+	}
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)
 	by.handOff(t.obj)
@@ -377,8 +396,10 @@ func (t *Thread) Sleep(ms uint32) {
 	case 0:
 		t.task.Step(t.k.ops[cSleep], 0, 0, 0)
 	case Infinite:
+		t.touchBlock()
 		t.task.Block(nil, -1, t.k.ops[cSleep], int64(ms), 0)
 	default:
+		t.touchBlock()
 		t.task.Block(nil, t.task.Now()+int64(ms), t.k.ops[cSleep], int64(ms), 0)
 	}
 }

@@ -178,6 +178,14 @@ func (t *Thread) waitSingle(h Handle, ms uint32, op opCode, name string) uint32 
 // returns WaitObject0+i or WaitTimeout.
 func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 int64) uint32 {
 	w.granted, w.abandoned, w.registered = -1, false, true
+	// A wait for all of several objects that include one that taking
+	// changes: a manual-reset event or an ended thread grants its waits in
+	// the order they joined, and granting this one takes the other object
+	// from the waits after it, so its joins are writes.
+	takes := false
+	for _, o := range w.objs {
+		takes = takes || w.all && len(w.objs) > 1 && o.consumable()
+	}
 	for i, o := range w.objs {
 		// Joining a wait list reads the object and the handle's slot:
 		// joins commute (the order of a list matters only to a choice
@@ -185,10 +193,11 @@ func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 i
 		// counts add up the same), and every signal or close is a write
 		// they are ordered with.
 		o.blocked = append(o.blocked, w)
-		t.touchWait(w, i, false)
+		t.touchWait(w, i, takes)
 		t.k.resolve(t, w.handles[i]).waiters++
 	}
 	for {
+		t.touchBlock()
 		timedOut := t.task.Block(w, deadline, op, a0, a1)
 		if w.granted >= 0 {
 			// The signaller satisfied the wait in its own step; resuming

@@ -21,7 +21,7 @@ func TestVerify(t *testing.T) {
 	if code, rout, rerr := simrun(t, "replay", trace); code != exitFailure || !strings.Contains(rout, "P1") {
 		t.Fatalf("the failing trace does not replay to its failure: exit %d\n%s%s", code, rout, rerr)
 	}
-	code, out, _ = simrun(t, "verify", "--impl", "reference", "--scenario", "join", "--bound", "none", "--runs", "10")
+	code, out, _ = simrun(t, "verify", "--impl", "reference", "--scenario", "join", "--bound", "none", "--runs", "4")
 	if code != exitOK || !strings.Contains(out, "not verified: join: ") || !strings.Contains(out, "with any number of preemptions") {
 		t.Fatalf("verify with a cap too small: exit %d\n%s", code, out)
 	}

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/clussim/clussim/sim"
 )
@@ -85,9 +86,7 @@ func (r *run) main(t *sim.Thread) {
 			threads = append(threads, spawn(t, func(tt *sim.Thread) { r.owner(tt, wi) }))
 		}
 	}
-	for _, h := range threads {
-		t.WaitForSingleObject(h, sim.Infinite)
-	}
+	waitAll(t, threads)
 	// Rule P6: the clean-up a resource DLL's Close would do.
 	for wi := range s.Workers {
 		r.h.TerminateEx(t, wi, sim.Infinite, false)
@@ -98,6 +97,34 @@ func (r *run) main(t *sim.Thread) {
 	// handles, so the leak check ignores them.
 	for _, h := range threads {
 		t.CloseHandle(h)
+	}
+}
+
+// waitAll waits until every one of hs is signalled, in one wait where it
+// can (WaitForMultipleObjects for all of them, MaximumWaitObjects at a
+// time). One wait instead of one per handle is what partial-order
+// reduction wants: a wait's place among the steps that signal its objects
+// makes a class of schedules of its own, and one wait has far fewer
+// places than a wait per handle.
+func waitAll(t *sim.Thread, hs []sim.Handle) {
+	var distinct []sim.Handle
+	for _, h := range hs {
+		if !slices.Contains(distinct, h) {
+			distinct = append(distinct, h)
+		}
+	}
+	for len(distinct) > 0 {
+		n := min(len(distinct), sim.MaximumWaitObjects)
+		if n == 1 || t.WaitForMultipleObjects(distinct[:n], true, sim.Infinite) == sim.WaitFailed {
+			// One at a time, as before, when a handle is bad (a buggy
+			// implementation may have closed one of the scenario's): a
+			// failed wait on it returns at once and the others are
+			// still waited for.
+			for _, h := range distinct[:n] {
+				t.WaitForSingleObject(h, sim.Infinite)
+			}
+		}
+		distinct = distinct[n:]
 	}
 }
 
@@ -143,9 +170,11 @@ func (r *run) owner(t *sim.Thread, wi int) {
 		t.SetEvent(r.created[wi][ci])
 		pause(t, c.OfflineDelay)
 		r.act(t, c.Offline, self)
+		var terms []sim.Handle
 		for _, ti := range r.byCycle[wi][ci] {
-			t.WaitForSingleObject(r.terms[ti], sim.Infinite)
+			terms = append(terms, r.terms[ti])
 		}
+		waitAll(t, terms)
 		if c.Reap {
 			r.h.TerminateEx(t, wi, sim.Infinite, false)
 		}

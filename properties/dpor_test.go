@@ -17,8 +17,8 @@ import (
 // return, routine start and exit, with results and the calling thread's
 // own steps within each call), the order of every pair of events the
 // checks compare (two history entries on structs that calls name
-// together, except two calls that begin; an entry and a write of a
-// CLUS_WORKER field of a struct it names; two writes of one field), which
+// together, except two calls that begin; an entry, a routine's start or a
+// write of a CLUS_WORKER field and what else is on that struct), which
 // threads were waiting at each routine exit (rule D6 looks), and the rules
 // the run breaks. Events are named by thread and their index in it, so the
 // key is the same for every schedule that orders those pairs alike.
@@ -98,6 +98,12 @@ func outcomeKey(o *Outcome) string {
 			id := fmt.Sprintf("%s#%d:%s", who, index[who], op)
 			index[who]++
 			begin := c.CallTick == int64(tick) && c.Kind != sim.CallCreate && c.Kind != sim.CallStart && c.Kind != sim.CallExit
+			if c.Kind == sim.CallStart {
+				// A routine's start is ordered only with what is on
+				// its struct, like a write of the struct's fields.
+				evs = append(evs, event{id: id, workers: []int{c.Worker}, cell: fmt.Sprintf("w%d.start", c.Worker)})
+				continue
+			}
 			evs = append(evs, event{id: id, workers: ws, entry: true, begin: begin})
 			if op == sim.NoteRoutineExit {
 				var in []string

@@ -24,8 +24,8 @@ import "github.com/clussim/clussim/scheduler"
 // return with every other entry of the struct's history (which calls
 // returned before a call began is what linearizability is about, and which
 // call on a struct returned last is what hThread is judged by); a Create
-// and a routine's start and exit with every entry; the writes of a
-// struct's CLUS_WORKER fields with the entries on that struct (the flag
+// and a routine's exit with every entry; a routine's start, and the writes
+// of a struct's CLUS_WORKER fields, with the entries on that struct (the flag
 // at the moment a call began, hThread when it returned); and a routine's
 // exit with who was blocked then (rule D6). Two calls that begin on a
 // struct are not compared with each other by any check, nor are entries of
@@ -134,5 +134,17 @@ func (t *Thread) touchBlock() {
 		if w >= 0 {
 			t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Read)
 		}
+	}
+}
+
+// touchStart records that t's current step marks the start of struct w's
+// routine. A start is not an operation of the model; the checks compare it
+// only with the entries on w (which Create it belongs to, whether the
+// routine was running when a call on w began or first waited), so it
+// writes w's fields object, which those entries read, and commutes with
+// the entries on other structs.
+func (t *Thread) touchStart(w int) {
+	if t.task.Tracking() {
+		t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Write)
 	}
 }

@@ -299,7 +299,11 @@ func (h *Harness) Create(t *Thread, wi int, start StartRoutine, param any) uint3
 
 // mark records an instant (a routine's start or exit) in the history.
 func (h *Harness) mark(t *Thread, kind CallKind, wi int, note string, code uint32) {
-	t.touchHistory(h.historyOf([]int{wi}), []int{wi}, false, kind == CallExit)
+	if kind == CallStart {
+		t.touchStart(wi)
+	} else {
+		t.touchHistory(h.historyOf([]int{wi}), []int{wi}, false, kind == CallExit)
+	}
 	tick := t.task.Note(t.task.Intern(note), int64(wi), int64(code), 0)
 	h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: kind, Thread: t.task.ID(), Worker: wi,
 		Result: code, Returned: true, CallTick: tick, ReturnTick: tick, CallStep: t.task.StepCount(),

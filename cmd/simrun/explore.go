@@ -458,11 +458,12 @@ func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, sched
 // count of distinct histories, as the checks see it: for each part of the
 // history (the structs that calls name together, see model.Partition), the
 // order in which the calls of the five functions on it began and returned,
-// and its routines started and exited, with each call's kind, thread,
-// structs and result. Entries of different parts, and calls that begin
-// one after another with no return or routine mark between them, are
-// compared by no check, so their order is left out (calls beginning
-// together are taken in thread order). Equivalent schedules (see
+// and its routines exited, with each call's kind, thread, structs and
+// result; and where each routine's start fell among the entries on its
+// struct. Entries of different parts, calls that begin one after another
+// with no return or exit between them, and a start and the entries on
+// other structs are compared by no check, so their order is left out
+// (calls beginning together are taken in thread order). Equivalent schedules (see
 // scheduler.DPOR) therefore have the same history, and the count says how
 // many outcomes the search saw, not how many schedules it ran.
 func historyHash(scn string, calls []sim.Call) uint64 {
@@ -514,12 +515,26 @@ func historyHash(scn string, calls []sim.Call) uint64 {
 	}
 	nth := map[scheduler.ThreadID]int{}
 	byPart := map[int][]mark{}
+	// A routine's start is ordered only with the entries on its struct: it
+	// is placed by how many of them began or returned before it.
+	var starts []int64
 	for i := range calls {
 		c := &calls[i]
 		k := nth[c.Thread]
 		nth[c.Thread]++
+		if c.Kind == sim.CallStart {
+			before := 0
+			for j := range calls {
+				d := &calls[j]
+				if d.Kind != sim.CallStart && slices.Contains(named(d), c.Worker) {
+					before += int(b2i(d.CallTick < c.CallTick)) + int(b2i(d.Returned && d.Kind != sim.CallExit && d.ReturnTick < c.CallTick))
+				}
+			}
+			starts = append(starts, int64(c.Thread)<<40|int64(c.Worker)<<20|int64(before))
+			continue
+		}
 		p := partOf(c)
-		instant := c.Kind == sim.CallStart || c.Kind == sim.CallExit
+		instant := c.Kind == sim.CallExit
 		byPart[p] = append(byPart[p], mark{tick: c.CallTick, begin: !instant && c.Kind != sim.CallCreate, c: c, nth: k})
 		if c.Returned && !instant {
 			byPart[p] = append(byPart[p], mark{tick: c.ReturnTick, ret: true, c: c, nth: k})
@@ -562,13 +577,19 @@ func historyHash(scn string, calls []sim.Call) uint64 {
 			put(2, int64(c.Worker))
 			put(3, int64(len(c.Workers)))
 			result := int64(-1)
-			if m.ret || c.Kind == sim.CallStart || c.Kind == sim.CallExit {
+			if m.ret || c.Kind == sim.CallExit {
 				result = int64(c.Result)
 			}
 			put(4, result)
 			put(5, int64(m.nth)<<1|b2i(m.ret))
 			h.Write(buf[:])
 		}
+	}
+	slices.Sort(starts)
+	for _, st := range starts {
+		put(0, -2)
+		put(1, st)
+		h.Write(buf[:16])
 	}
 	return h.Sum64()
 }

@@ -123,6 +123,16 @@ type Exploration struct {
 	// at once, and for jobs after the first failure too, which Explore
 	// then drops from its results). It may change the result.
 	Finished func(job int, res *JobResult)
+	// Observe, when not nil, is called after every run of a scenario job
+	// with the run's outcome and the spec that reproduces it alone; it
+	// returns false to end the exploration. With Observe, a job goes on
+	// after a failing run (the observer sees every run, and the job's
+	// Failure is its first failing run) until its budget or its tree is
+	// used up, and the jobs run one after another on one goroutine, in
+	// order, whatever Parallel says, so that what the observer sees does
+	// not depend on it. The outcome is valid only during the call; keep
+	// it with [Outcome.Keep].
+	Observe func(job int, o *Outcome, spec StrategySpec) bool
 	// MaxSteps bounds each run (0: DefaultMaxSteps).
 	MaxSteps int64
 	// DocumentedOnly keeps only documented-tier violations.
@@ -153,13 +163,21 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 		}
 	}
 	results := make([]*JobResult, len(x.Jobs))
+	ended := false // the observer ended the exploration
 	run := func(r *Runner, k int) *JobResult {
 		j := mine[k]
 		var progress func(int, float64)
 		if x.Progress != nil {
 			progress = func(runs int, est float64) { x.Progress(j, runs, est) }
 		}
-		res := x.Jobs[j].run(r, progress)
+		var observe func(*Outcome, StrategySpec) bool
+		if x.Observe != nil {
+			observe = func(o *Outcome, spec StrategySpec) bool {
+				ended = ended || !x.Observe(j, o, spec)
+				return !ended
+			}
+		}
+		res := x.Jobs[j].run(r, progress, observe)
 		if x.Finished != nil {
 			x.Finished(j, &res)
 		}
@@ -167,12 +185,12 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 	}
 	stopped := func(res *JobResult) bool { return !x.KeepGoing && (res.Failure != nil || res.Err != nil) }
 	workers := max(1, x.Parallel)
-	if workers == 1 {
+	if workers == 1 || x.Observe != nil {
 		r := newRunner()
 		for k := range mine {
 			res := run(r, k)
 			results[mine[k]] = res
-			if stopped(res) {
+			if stopped(res) || ended {
 				break
 			}
 		}
@@ -217,11 +235,11 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 }
 
 // run executes the job on runner r.
-func (j Job) run(r *Runner, progress func(runs int, est float64)) (res JobResult) {
+func (j Job) run(r *Runner, progress func(runs int, est float64), observe func(*Outcome, StrategySpec) bool) (res JobResult) {
 	before := r.LinUndecided()
 	defer func() { res.LinUndecided = r.LinUndecided() - before }()
 	if j.Scenario != nil {
-		res = exploreScenario(r, *j.Scenario, j.Strategy, j.Budget, progress)
+		res = exploreScenario(r, *j.Scenario, j.Strategy, j.Budget, progress, observe)
 		if res.Err != nil {
 			res.Err = fmt.Errorf("%s under %s: %w", j.Scenario.Name, j.Strategy, res.Err)
 		}
@@ -253,8 +271,11 @@ type systematic interface {
 
 // exploreScenario runs s under spec up to budget times and returns what it
 // found: the first failing outcome (kept) with the spec that reproduces it,
-// or an error for a run that says nothing about the implementation.
-func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget int, progress func(int, float64)) JobResult {
+// or an error for a run that says nothing about the implementation. With
+// observe, every run is shown to it and a failing run does not end the
+// job; observe returns false to end it.
+func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget int, progress func(int, float64),
+	observe func(*Outcome, StrategySpec) bool) JobResult {
 	var sys systematic
 	var dpor *scheduler.DPOR
 	switch spec.Name {
@@ -298,11 +319,17 @@ func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget i
 				res.Classes = dpor.Classes()
 			}
 		}
-		if o.Failed() {
-			res.Failure, res.Strategy = o.Keep(), spec
-			if sys == nil {
-				res.Strategy.Seed += uint64(i)
+		runSpec := spec
+		if sys == nil {
+			runSpec.Seed += uint64(i)
+		}
+		if o.Failed() && res.Failure == nil {
+			res.Failure, res.Strategy = o.Keep(), runSpec
+			if observe == nil {
+				return res
 			}
+		}
+		if observe != nil && !observe(o, runSpec) {
 			return res
 		}
 		if sys != nil && sys.Done() {

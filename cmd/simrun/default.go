@@ -8,7 +8,6 @@ import (
 
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
-	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 )
@@ -165,7 +164,16 @@ func printSightings(e *env, entry impls.Entry, seen []sighting) {
 // break (each saved as a trace), in the order found, and the number of runs.
 // It stops as soon as every rule the catalogue lists for entry has shown.
 func sweep(entry impls.Entry) ([]sighting, int, error) {
-	runner := properties.NewRunner(entry.New, properties.DefaultMaxSteps, false)
+	var jobs []properties.Job
+	for _, sc := range scenario.Named() {
+		for _, spec := range []properties.StrategySpec{
+			{Name: "random", Seed: defaultBatterySeed},
+			{Name: "pct", Seed: defaultBatterySeed, Depth: properties.DefaultPCTDepth, MaxSteps: properties.DefaultPCTMaxSteps},
+			{Name: "dfs", Depth: sweepDFSBound},
+		} {
+			jobs = append(jobs, properties.Job{Scenario: &sc, Strategy: spec, Budget: properties.DefaultBudget})
+		}
+	}
 	var seen []sighting
 	runs := 0
 	complete := func() bool {
@@ -176,67 +184,39 @@ func sweep(entry impls.Entry) ([]sighting, int, error) {
 		}
 		return true
 	}
-	for _, sc := range scenario.Named() {
-		var dfs *scheduler.DFS
-		for _, name := range []string{"random", "pct", "dfs"} {
-			for i := range properties.DefaultBudget {
-				if complete() {
-					return seen, runs, nil
-				}
-				spec, strat, err := sweepStrategy(name, i, &dfs)
-				if err != nil {
-					return nil, runs, err
-				}
-				if strat == nil {
-					break
-				}
-				o, err := runner.Run(sc, strat)
-				runs++
-				if err != nil {
-					return nil, runs, err
-				}
-				if o.Diverged != nil {
-					return nil, runs, fmt.Errorf("%s under %s: %s", sc.Name, spec, o.Diverged.Message)
-				}
-				for _, v := range o.Violations {
-					if slices.ContainsFunc(seen, func(s sighting) bool { return s.v.Rule == v.Rule }) {
-						continue
-					}
-					path := filepath.Join(defaultTraceDir, fileName(entry.Name, sc.Name, string(v.Rule)))
-					tr := o.Trace(entry.Name, spec, properties.DefaultMaxSteps, false)
-					if err := tr.WriteFile(path); err != nil {
-						return nil, runs, fmt.Errorf("save trace: %v", err)
-					}
-					seen = append(seen, sighting{v: v, first: o.First().Rule, scenario: sc.Name, spec: spec,
-						trace: filepath.ToSlash(path)})
-				}
+	var saveErr error
+	observe := func(job int, o *properties.Outcome, spec properties.StrategySpec) bool {
+		runs++
+		sc := jobs[job].Scenario
+		for _, v := range o.Violations {
+			if slices.ContainsFunc(seen, func(s sighting) bool { return s.v.Rule == v.Rule }) {
+				continue
 			}
+			path := filepath.Join(defaultTraceDir, fileName(entry.Name, sc.Name, string(v.Rule)))
+			tr := o.Trace(entry.Name, spec, properties.DefaultMaxSteps, false)
+			if err := tr.WriteFile(path); err != nil {
+				saveErr = fmt.Errorf("save trace: %v", err)
+				return false
+			}
+			seen = append(seen, sighting{v: v, first: o.First().Rule, scenario: sc.Name, spec: spec,
+				trace: filepath.ToSlash(path)})
+		}
+		return !complete()
+	}
+	if complete() {
+		return seen, 0, nil
+	}
+	results := properties.Explore(entry.New, properties.Exploration{Jobs: jobs, KeepGoing: true, Observe: observe,
+		MaxSteps: properties.DefaultMaxSteps})
+	if saveErr != nil {
+		return nil, runs, saveErr
+	}
+	for _, res := range results {
+		if res != nil && res.Err != nil {
+			return nil, runs, res.Err
 		}
 	}
 	return seen, runs, nil
-}
-
-// sweepStrategy returns run i of the sweep's strategy name: a random or PCT
-// run with seed i, or the next run of a DFS (nil once it is done).
-func sweepStrategy(name string, i int, dfs **scheduler.DFS) (properties.StrategySpec, scheduler.Strategy, error) {
-	seed := uint64(defaultBatterySeed + i)
-	switch name {
-	case "random":
-		return properties.StrategySpec{Name: name, Seed: seed}, scheduler.NewRandom(seed), nil
-	case "pct":
-		spec := properties.StrategySpec{Name: name, Seed: seed, Depth: properties.DefaultPCTDepth,
-			MaxSteps: properties.DefaultPCTMaxSteps}
-		p, err := scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
-		return spec, p, err
-	}
-	if *dfs == nil {
-		*dfs = scheduler.NewDFS(sweepDFSBound)
-	}
-	spec := properties.StrategySpec{Name: name, Depth: sweepDFSBound}
-	if (*dfs).Done() {
-		return spec, nil, nil
-	}
-	return spec, *dfs, nil
 }
 
 // rank is the position of rule in rules, or len(rules) when absent.

@@ -227,11 +227,13 @@ func (t *Thread) touchWait(w *waitState, i int, write bool) {
 }
 
 // unblock takes w off the lists of its objects and handles, in a step of
-// by.
+// by. Leaving a list reads the object and the slot: it commutes with
+// another wait joining or leaving it (lists keep their order, waiter
+// counts add up the same), and every signal and close writes them.
 func (k *Kernel) unblock(by *Thread, w *waitState) {
 	w.registered = false
 	for i, o := range w.objs {
-		by.touchWait(w, i, true)
+		by.touchWait(w, i, false)
 		for j, b := range o.blocked {
 			if b == w {
 				o.blocked = append(o.blocked[:j], o.blocked[j+1:]...)
@@ -248,6 +250,12 @@ func (k *Kernel) unblock(by *Thread, w *waitState) {
 func (k *Kernel) grant(by *Thread, w *waitState) {
 	k.unblock(by, w)
 	w.take()
+	// Taking an auto-reset event, a semaphore or a mutex changes it.
+	for i, o := range w.objs {
+		if (w.all || i == w.granted) && o.consumable() {
+			by.touch(depObject, o.serial, true)
+		}
+	}
 }
 
 // take completes the satisfiable wait w: it acquires every object (all)

@@ -288,7 +288,7 @@ func (r *Report) record(c *config, newAPI func() sim.WorkerAPI, o *Outcome, spec
 // for up to verifyBudgetFactor times the budget of a sampling strategy.
 const (
 	batteryVerifyBound = 1
-	verifyBudgetFactor = 2
+	verifyBudgetFactor = 5
 )
 
 // plan lists the strategies Check runs on every named scenario: the

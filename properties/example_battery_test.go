@@ -27,7 +27,7 @@ func ExampleBattery() {
 	}
 	fmt.Println(rep)
 	// Output:
-	// reference: 2 named scenarios, 8 generated ones, 24 runs: no rule broken; none of the named scenarios was fully verified within preemption bound 1 in the budget (all sampled)
+	// reference: 2 named scenarios, 8 generated ones, 36 runs: no rule broken; none of the named scenarios was fully verified within preemption bound 1 in the budget (all sampled)
 }
 
 // A buggy implementation fails with the rule it breaks.

@@ -230,8 +230,12 @@ func (s *Summary) Total() string {
 	if !s.complete() {
 		state = " (some shards' results are missing)"
 	}
-	fmt.Fprintf(&b, "%s: %d of %d scenarios verified %s; %d classes, %d runs%s\n", s.Impl, verified, len(s.Scenarios),
-		(&Verification{Bound: s.Bound}).within(), classes, runs, state)
+	counts := fmt.Sprintf("%d classes, %d runs", classes, runs)
+	if s.Bound >= 0 {
+		counts = fmt.Sprintf("%d runs", runs)
+	}
+	fmt.Fprintf(&b, "%s: %d of %d scenarios verified %s; %s%s\n", s.Impl, verified, len(s.Scenarios),
+		(&Verification{Bound: s.Bound}).within(), counts, state)
 	return b.String()
 }
 

@@ -161,8 +161,11 @@ func (d *DPOR) Done() bool { return d.err != nil || d.done }
 // Runs returns the number of runs DPOR has taken part in.
 func (d *DPOR) Runs() int { return d.runs }
 
-// Classes returns the number of runs that were not redundant: each is a
-// class of schedules of its own.
+// Classes returns the number of runs that were not redundant. Without a
+// preemption bound each is a class of schedules of its own. Under a bound,
+// where sleep sets are off, two runs may belong to one class, so it only
+// bounds the number of classes from above: the exploration covers every
+// class within the bound, in at most Classes runs.
 func (d *DPOR) Classes() int { return d.runs - d.redundant }
 
 // Redundant returns the number of runs that repeated a class already

@@ -18,9 +18,11 @@ const verifyAbout = `
 Verify an implementation on named scenarios with dynamic partial-order
 reduction (DPOR): every class of equivalent schedules (schedules that order
 every pair of dependent steps the same way) within the preemption bound is
-run once and checked. For each scenario it prints either
+run and checked: at least once under a bound (where DPOR cannot tell two
+runs of a class apart, so it counts runs), exactly once without one. For each scenario it prints either
 
-  verified: all N classes of schedules of SCENARIO within preemption bound K (M runs, plain DFS would need P)
+  verified: every class of schedules of SCENARIO within preemption bound K covered (M runs, plain DFS would need P)
+  verified: all N classes of schedules of SCENARIO with any number of preemptions (M runs, plain DFS would need P)
 
 or the first failure with its trace. "--bound none" drops the bound: then a
 verified scenario is verified for every schedule. "not verified" means the

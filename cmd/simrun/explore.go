@@ -1,10 +1,8 @@
 package main
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"path/filepath"
 	"slices"
@@ -14,7 +12,6 @@ import (
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
 	"github.com/clussim/clussim/scheduler"
-	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
@@ -373,7 +370,7 @@ func (x *explorer) step(t *target) (string, error) {
 		return "", fmt.Errorf("scenario %s under %s: %s", t.scn.Name, spec, o.Diverged.Message)
 	}
 	t.longest = max(t.longest, o.Result.Steps)
-	x.noteHistory(historyHash(t.scn.Name, o.Calls))
+	x.noteHistory(properties.HistoryHash(t.scn.Name, o.Calls))
 	x.drawProgress()
 	if !o.Failed() {
 		return "", nil
@@ -452,153 +449,6 @@ func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, sched
 		return spec, t.dfs, fmt.Sprintf("%s%d-r%d", spec.Name, spec.Depth, t.dfsRuns+1), nil
 	}
 	return spec, nil, "", fmt.Errorf("strategy %q cannot explore", spec.Name)
-}
-
-// historyHash identifies a run's history (with its scenario) for the
-// count of distinct histories, as the checks see it: for each part of the
-// history (the structs that calls name together, see model.Partition), the
-// order in which the calls of the five functions on it began and returned,
-// and its routines exited, with each call's kind, thread, structs and
-// result; and where each routine's start fell among the entries on its
-// struct. Entries of different parts, calls that begin one after another
-// with no return or exit between them, and a start and the entries on
-// other structs are compared by no check, so their order is left out
-// (calls beginning together are taken in thread order). Equivalent schedules (see
-// scheduler.DPOR) therefore have the same history, and the count says how
-// many outcomes the search saw, not how many schedules it ran.
-func historyHash(scn string, calls []sim.Call) uint64 {
-	type mark struct {
-		tick  int64
-		ret   bool
-		begin bool // a call beginning, not a Create's
-		c     *sim.Call
-		nth   int // the call's index among its thread's calls
-	}
-	// The parts, by union of the structs each call names.
-	part := map[int]int{}
-	find := func(w int) int {
-		for {
-			p, ok := part[w]
-			if !ok || p == w {
-				return w
-			}
-			w = p
-		}
-	}
-	named := func(c *sim.Call) []int {
-		if c.Kind == sim.CallWorkersTerminate {
-			return c.Workers
-		}
-		return []int{c.Worker}
-	}
-	partOf := func(c *sim.Call) int {
-		for _, w := range named(c) {
-			if w >= 0 {
-				return find(w)
-			}
-		}
-		return find(0)
-	}
-	for i := range calls {
-		first := -1
-		for _, w := range named(&calls[i]) {
-			if w < 0 {
-				continue
-			}
-			if first < 0 {
-				first = w
-				continue
-			}
-			x, y := find(first), find(w)
-			part[max(x, y)] = min(x, y)
-		}
-	}
-	nth := map[scheduler.ThreadID]int{}
-	byPart := map[int][]mark{}
-	// A routine's start is ordered only with the entries on its struct: it
-	// is placed by how many of them began or returned before it.
-	var starts []int64
-	for i := range calls {
-		c := &calls[i]
-		k := nth[c.Thread]
-		nth[c.Thread]++
-		if c.Kind == sim.CallStart {
-			before := 0
-			for j := range calls {
-				d := &calls[j]
-				if d.Kind != sim.CallStart && slices.Contains(named(d), c.Worker) {
-					before += int(b2i(d.CallTick < c.CallTick)) + int(b2i(d.Returned && d.Kind != sim.CallExit && d.ReturnTick < c.CallTick))
-				}
-			}
-			starts = append(starts, int64(c.Thread)<<40|int64(c.Worker)<<20|int64(before))
-			continue
-		}
-		p := partOf(c)
-		instant := c.Kind == sim.CallExit
-		byPart[p] = append(byPart[p], mark{tick: c.CallTick, begin: !instant && c.Kind != sim.CallCreate, c: c, nth: k})
-		if c.Returned && !instant {
-			byPart[p] = append(byPart[p], mark{tick: c.ReturnTick, ret: true, c: c, nth: k})
-		}
-	}
-	parts := make([]int, 0, len(byPart))
-	for p := range byPart {
-		parts = append(parts, p)
-	}
-	slices.Sort(parts)
-	h := fnv.New64a()
-	h.Write([]byte(scn))
-	var buf [6 * 8]byte
-	put := func(i int, v int64) {
-		for b := range 8 {
-			buf[i*8+b] = byte(v >> (8 * b))
-		}
-	}
-	for _, p := range parts {
-		marks := byPart[p]
-		slices.SortStableFunc(marks, func(a, b mark) int { return cmp.Compare(a.tick, b.tick) })
-		// Calls that begin together: in thread order.
-		for i := 0; i < len(marks); {
-			j := i
-			for j < len(marks) && marks[j].begin {
-				j++
-			}
-			slices.SortFunc(marks[i:j], func(a, b mark) int {
-				return cmp.Or(cmp.Compare(a.c.Thread, b.c.Thread), cmp.Compare(a.nth, b.nth))
-			})
-			i = max(j, i+1)
-		}
-		put(0, -1)
-		put(1, int64(p))
-		h.Write(buf[:16])
-		for _, m := range marks {
-			c := m.c
-			put(0, int64(c.Kind))
-			put(1, int64(c.Thread))
-			put(2, int64(c.Worker))
-			put(3, int64(len(c.Workers)))
-			result := int64(-1)
-			if m.ret || c.Kind == sim.CallExit {
-				result = int64(c.Result)
-			}
-			put(4, result)
-			put(5, int64(m.nth)<<1|b2i(m.ret))
-			h.Write(buf[:])
-		}
-	}
-	slices.Sort(starts)
-	for _, st := range starts {
-		put(0, -2)
-		put(1, st)
-		h.Write(buf[:16])
-	}
-	return h.Sum64()
-}
-
-func b2i(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // drawProgress shows progress on stderr: it redraws the line on a

@@ -271,13 +271,13 @@ func (a *analysis) waitingAt(th scheduler.ThreadID, x int64) bool {
 			last[ev.Thread] = ev
 		}
 		op := a.res.OpName(ev)
-		if op != sim.OpEnterCS && op != sim.OpLeaveCS {
+		if op != sim.OpEnterCS && op != sim.OpLeaveCS && op != sim.OpTryEnterCS {
 			continue
 		}
 		id := ev.Args[0]
 		owner, held := owners[id]
 		switch {
-		case op == sim.OpEnterCS && ev.Kind == scheduler.EvStep && (!held || owner == ev.Thread):
+		case (op == sim.OpEnterCS || op == sim.OpTryEnterCS && ev.Result == 1) && ev.Kind == scheduler.EvStep && (!held || owner == ev.Thread):
 			owners[id] = ev.Thread
 			counts[id]++
 		case op == sim.OpEnterCS && ev.Kind == scheduler.EvWake:

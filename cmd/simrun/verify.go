@@ -124,7 +124,7 @@ func runVerify(e *env, args []string) int {
 			continue
 		}
 		failed = true
-		path := filepath.Join(*out, fileName(entry.Name, v.Scenario, string(v.Failure.First().Rule), "dpor")+".json")
+		path := filepath.Join(*out, fileName(entry.Name, v.Scenario, string(v.Failure.First().Rule), "dpor"))
 		tr := v.Failure.Trace(entry.Name, v.Strategy, properties.DefaultMaxSteps, documentedOnly)
 		if err := tr.WriteFile(path); err != nil {
 			fmt.Fprintf(e.stderr, "simrun: verify: trace not saved: %v\n", err)

@@ -18,6 +18,9 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("verify of a bug: exit %d\n%s%s", code, out, errOut)
 	}
 	trace := tracePath(t, out)
+	if !strings.HasSuffix(trace, "-P1-dpor.json") {
+		t.Errorf("the trace is named %s, want IMPL-SCENARIO-RULE-dpor.json", trace)
+	}
 	if code, rout, rerr := simrun(t, "replay", trace); code != exitFailure || !strings.Contains(rout, "P1") {
 		t.Fatalf("the failing trace does not replay to its failure: exit %d\n%s%s", code, rout, rerr)
 	}

@@ -51,9 +51,10 @@ func (j Job) Name() string {
 type JobResult struct {
 	// Runs counts the job's runs.
 	Runs int
-	// Classes counts, for a DPOR job, the classes of equivalent schedules
-	// it ran (its runs that were not redundant); for a DFS job, its
-	// schedules; 0 for the others.
+	// Classes counts, for a DPOR job, its runs that were not redundant
+	// (without a bound, the classes of equivalent schedules it ran; under
+	// one, an upper bound on them, see scheduler.DPOR.Classes); for a DFS
+	// job, its schedules; 0 for the others.
 	Classes int
 	// Complete is set when a DFS or DPOR job covered every schedule within
 	// its preemption bound: with no failure, the scenario is verified.

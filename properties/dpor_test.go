@@ -43,30 +43,7 @@ func outcomeKey(o *Outcome) string {
 		fmt.Fprintf(&b, "%s/%s w%d=%d@%d;", name(c.Thread), c.Kind, c.Worker, c.Result, a.ownSteps(c.Thread, c.CallTick, a.end(&c)))
 	}
 	// The parts: structs some call names together.
-	part := map[int]int{}
-	find := func(w int) int {
-		for {
-			p, ok := part[w]
-			if !ok || p == w {
-				return w
-			}
-			w = p
-		}
-	}
-	for _, c := range o.Calls {
-		first := -1
-		for _, w := range append([]int{c.Worker}, c.Workers...) {
-			if w < 0 {
-				continue
-			}
-			if first < 0 {
-				first = find(w)
-				continue
-			}
-			x, y := find(first), find(w)
-			part[max(x, y)] = min(x, y)
-		}
-	}
+	find := callParts(o.Calls)
 	type event struct {
 		id      string
 		workers []int // the structs an entry names, or the struct of a write

@@ -30,44 +30,14 @@ func HistoryHash(scn string, calls []sim.Call) uint64 {
 		c     *sim.Call
 		nth   int // the call's index among its thread's calls
 	}
-	// The parts, by union of the structs each call names.
-	part := map[int]int{}
-	find := func(w int) int {
-		for {
-			p, ok := part[w]
-			if !ok || p == w {
-				return w
-			}
-			w = p
-		}
-	}
-	named := func(c *sim.Call) []int {
-		if c.Kind == sim.CallWorkersTerminate {
-			return c.Workers
-		}
-		return []int{c.Worker}
-	}
+	find := callParts(calls)
 	partOf := func(c *sim.Call) int {
-		for _, w := range named(c) {
+		for _, w := range namedBy(c) {
 			if w >= 0 {
 				return find(w)
 			}
 		}
 		return find(0)
-	}
-	for i := range calls {
-		first := -1
-		for _, w := range named(&calls[i]) {
-			if w < 0 {
-				continue
-			}
-			if first < 0 {
-				first = w
-				continue
-			}
-			x, y := find(first), find(w)
-			part[max(x, y)] = min(x, y)
-		}
 	}
 	nth := map[scheduler.ThreadID]int{}
 	byPart := map[int][]mark{}
@@ -82,7 +52,7 @@ func HistoryHash(scn string, calls []sim.Call) uint64 {
 			before := 0
 			for j := range calls {
 				d := &calls[j]
-				if d.Kind != sim.CallStart && slices.Contains(named(d), c.Worker) {
+				if d.Kind != sim.CallStart && slices.Contains(namedBy(d), c.Worker) {
 					before += int(hashBool(d.CallTick < c.CallTick)) + int(hashBool(d.Returned && d.Kind != sim.CallExit && d.ReturnTick < c.CallTick))
 				}
 			}
@@ -155,4 +125,44 @@ func hashBool(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+// callParts returns the part of the history each struct is in: structs
+// that some call names together, directly or through other structs, share
+// a part, named by its smallest struct (as model.Partition splits the
+// history the LIN check sees).
+func callParts(calls []sim.Call) func(w int) int {
+	part := map[int]int{}
+	find := func(w int) int {
+		for {
+			p, ok := part[w]
+			if !ok || p == w {
+				return w
+			}
+			w = p
+		}
+	}
+	for i := range calls {
+		first := -1
+		for _, w := range namedBy(&calls[i]) {
+			if w < 0 {
+				continue
+			}
+			if first < 0 {
+				first = w
+				continue
+			}
+			x, y := find(first), find(w)
+			part[max(x, y)] = min(x, y)
+		}
+	}
+	return find
+}
+
+// namedBy returns the structs call c names; negative entries are NULL.
+func namedBy(c *sim.Call) []int {
+	if c.Kind == sim.CallWorkersTerminate {
+		return c.Workers
+	}
+	return []int{c.Worker}
 }

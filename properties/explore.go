@@ -291,15 +291,14 @@ func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget i
 	}
 	var res JobResult
 	for i := range budget {
-		strat := scheduler.Strategy(sys)
+		strat, runSpec := scheduler.Strategy(sys), spec
 		if sys == nil {
 			// A fresh strategy seeded Seed+i for run i, so that the spec a
 			// failing run's trace records is the one strategy that made
 			// that run.
-			next := spec
-			next.Seed += uint64(i)
+			runSpec.Seed += uint64(i)
 			var err error
-			if strat, err = newStrategy(next); err != nil {
+			if strat, err = newStrategy(runSpec); err != nil {
 				res.Err = err
 				return res
 			}
@@ -319,10 +318,6 @@ func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget i
 			if dpor != nil {
 				res.Classes = dpor.Classes()
 			}
-		}
-		runSpec := spec
-		if sys == nil {
-			runSpec.Seed += uint64(i)
 		}
 		if o.Failed() && res.Failure == nil {
 			res.Failure, res.Strategy = o.Keep(), runSpec

@@ -80,12 +80,7 @@ func (t *Thread) touchHistory(g int, named []int, begin, exit bool) {
 	if begin {
 		acc = scheduler.Read
 	}
-	t.task.Touch(scheduler.MakeObject(depHistory, uint64(g)), acc)
-	for _, w := range named {
-		if w >= 0 {
-			t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Read)
-		}
-	}
+	t.touchEntry(g, named, acc)
 	if exit {
 		t.task.Touch(scheduler.Global, scheduler.Write)
 	}
@@ -126,14 +121,31 @@ func (t *Thread) touchObserved(w int) {
 // (was the routine running then?) and with the writes of its fields (was
 // the flag set then?), rule D8, so the step reads both.
 func (t *Thread) touchBlock() {
-	if !t.call.set || !t.task.Tracking() {
-		return
+	if t.call.set && t.task.Tracking() {
+		t.touchEntry(t.call.group, t.call.named, scheduler.Read)
 	}
-	t.task.Touch(scheduler.MakeObject(depHistory, uint64(t.call.group)), scheduler.Read)
-	for _, w := range t.call.named {
+}
+
+// touchEntry records that t's current step accesses history group g as
+// acc and reads the CLUS_WORKER fields of the structs named (negative
+// entries are NULL): what an entry on those structs, or a block inside a
+// call on them, touches.
+func (t *Thread) touchEntry(g int, named []int, acc scheduler.Access) {
+	t.task.Touch(scheduler.MakeObject(depHistory, uint64(g)), acc)
+	for _, w := range named {
 		if w >= 0 {
 			t.task.Touch(scheduler.MakeObject(depFields, uint64(w)), scheduler.Read)
 		}
+	}
+}
+
+// touchEnd records that t's current step ends the thread of a routine
+// whose struct is in history group g: the model and rule D8 compare that
+// moment with the struct's history (a zero timeout's deadline is the
+// instant its call began), so the step writes the group.
+func (t *Thread) touchEnd(g int) {
+	if t.task.Tracking() {
+		t.task.Touch(scheduler.MakeObject(depHistory, uint64(g)), scheduler.Write)
 	}
 }
 

@@ -237,9 +237,8 @@ func (h *Harness) begin(t *Thread, c Call) int {
 	c.Thread = t.task.ID()
 	c.ReturnTick = -1
 	c.CallStep, c.CallTime = t.task.StepCount(), t.task.Now()
-	g := h.historyOf(c.named())
-	t.touchHistory(g, c.named(), c.Kind != CallCreate, false)
-	t.call = historyRef{set: true, group: g, named: c.named()}
+	t.call = historyRef{set: true, group: h.historyOf(c.named()), named: c.named()}
+	t.touchHistory(t.call.group, t.call.named, c.Kind != CallCreate, false)
 	c.CallTick = t.task.Note(t.task.Intern("call "+c.Kind.String()), int64(c.ID), int64(c.Worker), int64(c.Timeout))
 	h.calls = append(h.calls, c)
 	t.enterImplementation()
@@ -262,7 +261,7 @@ func (h *Harness) end(t *Thread, i int, result uint32) {
 		}
 	}
 	c.ReturnStep, c.ReturnTime = t.task.StepCount(), t.task.Now()
-	t.touchHistory(h.historyOf(c.named()), c.named(), false, false)
+	t.touchHistory(t.call.group, t.call.named, false, false)
 	t.call = historyRef{}
 	c.ReturnTick = t.task.Note(t.task.Intern("return "+c.Kind.String()), int64(c.ID), int64(result), 0)
 }
@@ -302,7 +301,7 @@ func (h *Harness) mark(t *Thread, kind CallKind, wi int, note string, code uint3
 	if kind == CallStart {
 		t.touchStart(wi)
 	} else {
-		t.touchHistory(h.historyOf([]int{wi}), []int{wi}, false, kind == CallExit)
+		t.touchHistory(t.routine.group, t.routine.named, false, kind == CallExit)
 	}
 	tick := t.task.Note(t.task.Intern(note), int64(wi), int64(code), 0)
 	h.calls = append(h.calls, Call{ID: len(h.calls) + 1, Kind: kind, Thread: t.task.ID(), Worker: wi,

@@ -107,10 +107,7 @@ type cellState struct {
 	reads    []access // by ThreadID
 	sync     vclock
 	reported bool
-	// reportedOther: the race reported is one the implementation takes no
-	// part in.
-	reportedOther bool
-	race          int // the index of the race reported, in races
+	race     int // with reported, the index of the race reported in races
 }
 
 // raceDetector implements happens-before race detection with vector clocks
@@ -157,12 +154,12 @@ func (d *raceDetector) report(c *cellState, id int32, first, second *access) {
 	// in wins over one it does not: which of two unordered reads of a cell
 	// comes first must not decide whether RACE is found (the reads
 	// commute for partial-order reduction).
-	impl := first.is(accImpl) || second.is(accImpl)
-	replace := c.reported && c.reportedOther && impl
+	replace := c.reported && (first.is(accImpl) || second.is(accImpl)) &&
+		!d.races[c.race].First.Impl && !d.races[c.race].Second.Impl
 	if c.reported && !replace || !c.reported && len(d.races) >= maxRaces {
 		return
 	}
-	c.reported, c.reportedOther = true, !impl
+	c.reported = true
 	name := c.name
 	if name == "" {
 		name = fmt.Sprintf("cell#%d", id)

@@ -238,11 +238,8 @@ func (t *Thread) finish(by *Thread, code uint32) {
 	t.abandonMutexes(by)
 	t.exited, t.exitCode = true, code
 	by.touch(depObject, t.obj.serial, true)
-	if t.routine.set && by.task.Tracking() {
-		// The model and rule D8 compare the moment a routine's thread
-		// ended with the history of its struct (a zero timeout's
-		// deadline is the instant its call began).
-		by.task.Touch(scheduler.MakeObject(depHistory, uint64(t.routine.group)), scheduler.Write)
+	if t.routine.set {
+		by.touchEnd(t.routine.group)
 	}
 	t.obj.signaled = true
 	t.k.races.release(t, &t.obj.vc)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/clussim/clussim/scheduler"
@@ -114,13 +115,23 @@ func (t *Thread) acquire(o *object) (abandoned bool) {
 	return abandoned
 }
 
-// took records that t's wait, satisfied at once in t's own step, took o:
-// taking an auto-reset event, a semaphore or a mutex changes it, so the
-// step writes it; taking a manual-reset event or a thread reads it (two
-// such waits commute).
+// took records that the running thread t took o for a wait (its own, or
+// one it granted): taking an auto-reset event, a semaphore or a mutex
+// changes it, so the step writes it; taking a manual-reset event or a
+// thread reads it (two such waits commute).
 func (t *Thread) took(o *object) {
 	if o.consumable() {
 		t.touch(depObject, o.serial, true)
+	}
+}
+
+// tookFor records, for the satisfied wait w, what t's step took for it
+// (see took): every object of a wait for all, the granted one otherwise.
+func (t *Thread) tookFor(w *waitState) {
+	for i, o := range w.objs {
+		if w.all || i == w.granted {
+			t.took(o)
+		}
 	}
 }
 
@@ -182,10 +193,7 @@ func (t *Thread) block(w *waitState, deadline int64, op scheduler.OpID, a0, a1 i
 	// changes: a manual-reset event or an ended thread grants its waits in
 	// the order they joined, and granting this one takes the other object
 	// from the waits after it, so its joins are writes.
-	takes := false
-	for _, o := range w.objs {
-		takes = takes || w.all && len(w.objs) > 1 && o.consumable()
-	}
+	takes := w.all && len(w.objs) > 1 && slices.ContainsFunc(w.objs, (*object).consumable)
 	for i, o := range w.objs {
 		// Joining a wait list reads the object and the handle's slot:
 		// joins commute (the order of a list matters only to a choice
@@ -250,12 +258,7 @@ func (k *Kernel) unblock(by *Thread, w *waitState) {
 func (k *Kernel) grant(by *Thread, w *waitState) {
 	k.unblock(by, w)
 	w.take()
-	// Taking an auto-reset event, a semaphore or a mutex changes it.
-	for i, o := range w.objs {
-		if (w.all || i == w.granted) && o.consumable() {
-			by.touch(depObject, o.serial, true)
-		}
-	}
+	by.tookFor(w)
 }
 
 // take completes the satisfiable wait w: it acquires every object (all)
@@ -358,11 +361,7 @@ func (t *Thread) WaitForMultipleObjects(hs []Handle, waitAll bool, ms uint32) ui
 		w.handles = append(w.handles, h)
 	}
 	if r, ok := t.tryAcquire(w); ok {
-		for i, o := range w.objs {
-			if w.all || i == w.granted {
-				t.took(o)
-			}
-		}
+		t.tookFor(w)
 		t.result(int64(r))
 		return r
 	}

@@ -132,31 +132,21 @@ func hashBool(b bool) int64 {
 // a part, named by its smallest struct (as model.Partition splits the
 // history the LIN check sees).
 func callParts(calls []sim.Call) func(w int) int {
-	part := map[int]int{}
-	find := func(w int) int {
-		for {
-			p, ok := part[w]
-			if !ok || p == w {
-				return w
-			}
-			w = p
-		}
-	}
+	n := 0
+	sets := make([][]int, len(calls))
 	for i := range calls {
-		first := -1
-		for _, w := range namedBy(&calls[i]) {
-			if w < 0 {
-				continue
-			}
-			if first < 0 {
-				first = w
-				continue
-			}
-			x, y := find(first), find(w)
-			part[max(x, y)] = min(x, y)
+		sets[i] = namedBy(&calls[i])
+		for _, w := range sets[i] {
+			n = max(n, w+1)
 		}
 	}
-	return find
+	group := sim.GroupStructs(n, sets)
+	return func(w int) int {
+		if w >= 0 && w < n {
+			return group[w]
+		}
+		return w
+	}
 }
 
 // namedBy returns the structs call c names; negative entries are NULL.

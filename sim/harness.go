@@ -136,13 +136,20 @@ func NewHarness(api WorkerAPI, n int) *Harness {
 // lets such calls commute. Without Separate every struct shares one
 // history, which is always sound. Call it before the run starts; a call
 // that names structs of two histories anyway is reported by Err.
-func (h *Harness) Separate(sets [][]int) {
-	parent := make([]int, len(h.workers))
+func (h *Harness) Separate(sets [][]int) { h.history = GroupStructs(len(h.workers), sets) }
+
+// GroupStructs returns, for each of n structs, the smallest struct it is
+// joined with through sets, each a list of structs that one call names
+// together (directly or through other sets); entries that are negative
+// (NULL) or not below n are ignored. Structs of one group share a history
+// (see Harness.Separate) and a part of the model's check (see
+// model.Partition).
+func GroupStructs(n int, sets [][]int) []int {
+	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			x = parent[x]
 		}
@@ -151,7 +158,7 @@ func (h *Harness) Separate(sets [][]int) {
 	for _, set := range sets {
 		first := -1
 		for _, w := range set {
-			if w < 0 || w >= len(h.workers) {
+			if w < 0 || w >= n {
 				continue
 			}
 			if first < 0 {
@@ -162,9 +169,10 @@ func (h *Harness) Separate(sets [][]int) {
 			parent[max(a, b)] = min(a, b)
 		}
 	}
-	for i := range h.history {
-		h.history[i] = find(i)
+	for i := range parent {
+		parent[i] = find(i)
 	}
+	return parent
 }
 
 // Prepare registers every struct's fields with t's run, in struct order,

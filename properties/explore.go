@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim"
@@ -65,6 +66,10 @@ type JobResult struct {
 	Strategy StrategySpec
 	// LinUndecided counts the runs whose LIN check was undecided.
 	LinUndecided int
+	// LinChecked and LinReused count the job's LIN verdicts checked by
+	// porcupine and reused from an earlier run of the same runner with the
+	// same history (see [Runner.LinChecks]).
+	LinChecked, LinReused int
 	// Err is set when a run said nothing about the implementation (the
 	// scenario is invalid, the implementation cannot be built, a
 	// systematic strategy found the program nondeterministic).
@@ -104,16 +109,31 @@ func (s Shard) Validate() error {
 // Jobs is a sensible default.
 type Exploration struct {
 	// Jobs lists the work, in order; the first failure is the one of the
-	// lowest job.
+	// lowest job (with Interleave, the first in run order).
 	Jobs []Job
 	// Parallel is the number of goroutines (0 or 1: one). newAPI must then
-	// be safe to call concurrently. Nothing reported depends on it.
+	// be safe to call concurrently. Nothing reported depends on it. Runs,
+	// Time, Interleave and Observe need one run after another, so with any
+	// of them the jobs run on one goroutine whatever Parallel says.
 	Parallel int
 	// Shard selects the jobs this process runs.
 	Shard Shard
 	// KeepGoing runs every job; by default Explore stops after the lowest
 	// job that fails (later jobs are not run, or their results dropped).
 	KeepGoing bool
+	// Interleave runs the jobs round-robin, one run of each unfinished job
+	// in turn (as "simrun explore" does over its scenarios), instead of
+	// one job to its end before the next. What each run of a job is does
+	// not change: a job's runs are the same whatever else runs between
+	// them.
+	Interleave bool
+	// Runs, when positive, ends the exploration after that many runs in
+	// all, whatever the jobs' budgets say.
+	Runs int
+	// Time, when positive, ends the exploration once that much wall-clock
+	// time has passed (checked between runs). It decides how many runs
+	// happen, never what a run does or how it is judged.
+	Time time.Duration
 	// Progress, when not nil, is called every few hundred runs of a
 	// systematic job with the runs so far and the strategy's estimate of
 	// the total, and when a job ends; it may be called from several
@@ -124,15 +144,14 @@ type Exploration struct {
 	// at once, and for jobs after the first failure too, which Explore
 	// then drops from its results). It may change the result.
 	Finished func(job int, res *JobResult)
-	// Observe, when not nil, is called after every run of a scenario job
-	// with the run's outcome and the spec that reproduces it alone; it
-	// returns false to end the exploration. With Observe, a job goes on
-	// after a failing run (the observer sees every run, and the job's
-	// Failure is its first failing run) until its budget or its tree is
-	// used up, and the jobs run one after another on one goroutine, in
-	// order, whatever Parallel says, so that what the observer sees does
-	// not depend on it. The outcome is valid only during the call; keep
-	// it with [Outcome.Keep].
+	// Observe, when not nil, is called after every run with the run's
+	// outcome and the spec that reproduces it alone; it returns false to
+	// end the exploration. With Observe, a job goes on after a failing run
+	// (the observer sees every run, and the job's Failure is its first
+	// failing run) until its budget or its tree is used up, and the jobs
+	// run one after another on one goroutine, in order, whatever Parallel
+	// says, so that what the observer sees does not depend on it. The
+	// outcome is valid only during the call; keep it with [Outcome.Keep].
 	Observe func(job int, o *Outcome, spec StrategySpec) bool
 	// MaxSteps bounds each run (0: DefaultMaxSteps).
 	MaxSteps int64
@@ -145,10 +164,18 @@ type Exploration struct {
 // progressEvery is how often, in runs, a systematic job reports progress.
 const progressEvery = 512
 
+// sequential reports whether the exploration must run one run after
+// another on one goroutine.
+func (x *Exploration) sequential() bool {
+	return x.Parallel <= 1 || x.Observe != nil || x.Interleave || x.Runs > 0 || x.Time > 0
+}
+
 // Explore runs the exploration's jobs against the implementation newAPI
 // builds and returns their results by job index: nil for a job of another
-// shard, and (unless KeepGoing) for every job after the lowest that failed
-// or erred. The results are the same for any Parallel.
+// shard, for a job the budget (Runs, Time) left unstarted, and (unless
+// KeepGoing) for every job after the lowest that failed or erred (with
+// Interleave, the jobs started by then keep what they found so far). The
+// results are the same for any Parallel.
 func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 	newRunner := func() *Runner {
 		r := NewRunner(newAPI, x.MaxSteps, x.DocumentedOnly)
@@ -164,44 +191,15 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 		}
 	}
 	results := make([]*JobResult, len(x.Jobs))
-	ended := false // the observer ended the exploration
-	run := func(r *Runner, k int) *JobResult {
-		j := mine[k]
-		var progress func(int, float64)
-		if x.Progress != nil {
-			progress = func(runs int, est float64) { x.Progress(j, runs, est) }
-		}
-		var observe func(*Outcome, StrategySpec) bool
-		if x.Observe != nil {
-			observe = func(o *Outcome, spec StrategySpec) bool {
-				ended = ended || !x.Observe(j, o, spec)
-				return !ended
-			}
-		}
-		res := x.Jobs[j].run(r, progress, observe)
-		if x.Finished != nil {
-			x.Finished(j, &res)
-		}
-		return &res
-	}
-	stopped := func(res *JobResult) bool { return !x.KeepGoing && (res.Failure != nil || res.Err != nil) }
-	workers := max(1, x.Parallel)
-	if workers == 1 || x.Observe != nil {
-		r := newRunner()
-		for k := range mine {
-			res := run(r, k)
-			results[mine[k]] = res
-			if stopped(res) || ended {
-				break
-			}
-		}
+	if x.sequential() {
+		x.exploreSequential(newRunner(), mine, results)
 		return results
 	}
 	var next atomic.Int64
 	var stop atomic.Int64 // the lowest of mine known to fail
 	stop.Store(int64(len(mine)))
 	var wg sync.WaitGroup
-	for range min(workers, len(mine)) {
+	for range min(x.Parallel, len(mine)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -211,9 +209,14 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 				if k >= int64(len(mine)) || k > stop.Load() {
 					return
 				}
-				res := run(r, int(k))
-				results[mine[k]] = res
-				if stopped(res) {
+				j := mine[k]
+				w := x.start(j)
+				for !w.done {
+					w.step(r, nil)
+				}
+				res := x.finish(w)
+				results[j] = res
+				if x.stops(res) {
 					for {
 						old := stop.Load()
 						if k >= old || stop.CompareAndSwap(old, k) {
@@ -235,118 +238,276 @@ func Explore(newAPI func() sim.WorkerAPI, x Exploration) []*JobResult {
 	return results
 }
 
-// run executes the job on runner r.
-func (j Job) run(r *Runner, progress func(runs int, est float64), observe func(*Outcome, StrategySpec) bool) (res JobResult) {
-	before := r.LinUndecided()
-	defer func() { res.LinUndecided = r.LinUndecided() - before }()
-	if j.Scenario != nil {
-		res = exploreScenario(r, *j.Scenario, j.Strategy, j.Budget, progress, observe)
-		if res.Err != nil {
-			res.Err = fmt.Errorf("%s under %s: %w", j.Scenario.Name, j.Strategy, res.Err)
-		}
-		return res
+// exploreSequential runs the jobs mine on r, one run after another, and
+// fills in their results.
+func (x *Exploration) exploreSequential(r *Runner, mine []int, results []*JobResult) {
+	var began time.Time
+	if x.Time > 0 {
+		began = time.Now()
 	}
-	lim := scenario.DefaultLimits()
-	for i := range j.Generated {
-		seed := j.GeneratedFrom + uint64(i)
-		s := scenario.Generate(seed, lim)
-		o, err := r.Run(s, scheduler.NewRandom(seed))
-		switch {
-		case err != nil:
-			return JobResult{Runs: i + 1, Err: fmt.Errorf("generated scenario %d: %w", seed, err)}
-		case o.Diverged != nil:
-			return JobResult{Runs: i + 1, Err: fmt.Errorf("properties: generated scenario %d: %s", seed, o.Diverged.Message)}
-		case o.Failed():
-			return JobResult{Runs: i + 1, Failure: o.Keep(), Strategy: StrategySpec{Name: "random", Seed: seed}}
+	runs := 0
+	over := func() bool {
+		// The wall clock decides how many runs happen, never what a run
+		// does.
+		return x.Runs > 0 && runs >= x.Runs || x.Time > 0 && time.Since(began) >= x.Time
+	}
+	ended := false // the observer ended the exploration
+	observe := func(j int) func(*Outcome, StrategySpec) bool {
+		if x.Observe == nil {
+			return nil
+		}
+		return func(o *Outcome, spec StrategySpec) bool {
+			ended = ended || !x.Observe(j, o, spec)
+			return !ended
 		}
 	}
-	return JobResult{Runs: j.Generated}
+	// step runs one run of w; it reports whether the exploration goes on.
+	step := func(w *jobRun) bool {
+		w.step(r, observe(w.index))
+		runs++
+		if w.done {
+			results[w.index] = x.finish(w)
+			return !x.stops(results[w.index]) && !ended
+		}
+		return !ended
+	}
+	if !x.Interleave {
+		for _, j := range mine {
+			if over() {
+				return
+			}
+			w := x.start(j)
+			for !w.done && !over() {
+				if !step(w) {
+					return
+				}
+			}
+			if !w.done {
+				results[j] = x.finish(w)
+			}
+		}
+		return
+	}
+	var active []*jobRun
+	defer func() {
+		for _, w := range active {
+			if !w.done {
+				results[w.index] = x.finish(w)
+			}
+		}
+	}()
+	for _, j := range mine {
+		active = append(active, x.start(j))
+	}
+	for len(active) > 0 {
+		live := active[:0]
+		for i, w := range active {
+			if over() {
+				active = append(live, active[i:]...)
+				return
+			}
+			if !w.done {
+				if !step(w) {
+					active = append(live, active[i+1:]...)
+					return
+				}
+			}
+			if !w.done {
+				live = append(live, w)
+			}
+		}
+		active = live
+	}
 }
 
-// systematic is what exploreScenario needs of DFS and DPOR.
+// start begins job j.
+func (x *Exploration) start(j int) *jobRun {
+	w := x.Jobs[j].start()
+	w.index = j
+	if x.Progress != nil {
+		w.progress = func(runs int, est float64) { x.Progress(j, runs, est) }
+	}
+	return w
+}
+
+// finish ends w and returns its result, after the Finished callback.
+func (x *Exploration) finish(w *jobRun) *JobResult {
+	res := w.finish()
+	if x.Finished != nil {
+		x.Finished(w.index, res)
+	}
+	return res
+}
+
+// stops reports whether res ends the exploration.
+func (x *Exploration) stops(res *JobResult) bool {
+	return !x.KeepGoing && (res.Failure != nil || res.Err != nil)
+}
+
+// systematic is what a job needs of DFS and DPOR.
 type systematic interface {
 	scheduler.Strategy
 	Done() bool
 	Err() error
 }
 
-// exploreScenario runs s under spec up to budget times and returns what it
-// found: the first failing outcome (kept) with the spec that reproduces it,
-// or an error for a run that says nothing about the implementation. With
-// observe, every run is shown to it and a failing run does not end the
-// job; observe returns false to end it.
-func exploreScenario(r *Runner, s scenario.Scenario, spec StrategySpec, budget int, progress func(int, float64),
-	observe func(*Outcome, StrategySpec) bool) JobResult {
-	var sys systematic
-	var dpor *scheduler.DPOR
-	switch spec.Name {
+// A jobRun is a job under way: what carries over from one of its runs to
+// the next (the systematic strategy, PCT's estimate of a run's length, the
+// result so far). Its step is one run, so that a driver can run one job to
+// its end or interleave several, as a plain loop.
+type jobRun struct {
+	job      Job
+	index    int
+	sys      systematic
+	dpor     *scheduler.DPOR
+	longest  int64 // the job's longest run, in steps
+	res      JobResult
+	done     bool
+	progress func(runs int, est float64)
+}
+
+// start begins the job.
+func (j Job) start() *jobRun {
+	w := &jobRun{job: j}
+	if j.Scenario == nil {
+		w.done = j.Generated <= 0
+		return w
+	}
+	switch j.Strategy.Name {
 	case "dfs":
-		sys = scheduler.NewDFS(spec.Depth)
+		w.sys = scheduler.NewDFS(j.Strategy.Depth)
 	case "dpor":
-		dpor = scheduler.NewDPOR(spec.Depth)
-		sys = dpor
+		w.dpor = scheduler.NewDPOR(j.Strategy.Depth)
+		w.sys = w.dpor
 	case "random", "pct":
 	default:
-		return JobResult{Err: fmt.Errorf("properties: strategy %q cannot explore (valid: %s)", spec.Name, strings.Join(StrategyNames(), ", "))}
+		w.fail(fmt.Errorf("properties: strategy %q cannot explore (valid: %s)", j.Strategy.Name, strings.Join(StrategyNames(), ", ")))
 	}
-	var res JobResult
-	for i := range budget {
-		strat, runSpec := scheduler.Strategy(sys), spec
-		if sys == nil {
-			// A fresh strategy seeded Seed+i for run i, so that the spec a
-			// failing run's trace records is the one strategy that made
-			// that run.
-			runSpec.Seed += uint64(i)
-			var err error
-			if strat, err = newStrategy(runSpec); err != nil {
-				res.Err = err
-				return res
-			}
-		}
-		o, err := r.Run(s, strat)
-		if err != nil {
-			res.Err = err
-			return res
-		}
-		res.Runs = i + 1
-		if o.Diverged != nil {
-			res.Err = fmt.Errorf("%s", o.Diverged.Message)
-			return res
-		}
-		if sys != nil {
-			res.Classes = res.Runs
-			if dpor != nil {
-				res.Classes = dpor.Classes()
-			}
-		}
-		if o.Failed() && res.Failure == nil {
-			res.Failure, res.Strategy = o.Keep(), runSpec
-			if observe == nil {
-				return res
-			}
-		}
-		if observe != nil && !observe(o, runSpec) {
-			return res
-		}
-		if sys != nil && sys.Done() {
-			res.Complete = sys.Err() == nil
-			if err := sys.Err(); err != nil {
-				res.Err = err
-			}
-			break
-		}
-		if progress != nil && sys != nil && res.Runs%progressEvery == 0 {
-			est := float64(res.Runs)
-			if dpor != nil {
-				est = dpor.Estimate()
-			}
-			progress(res.Runs, est)
+	w.done = w.done || j.Budget <= 0
+	return w
+}
+
+// fail ends the job with an error.
+func (w *jobRun) fail(err error) {
+	if w.job.Scenario != nil {
+		err = fmt.Errorf("%s under %s: %w", w.job.Scenario.Name, w.job.Strategy, err)
+	}
+	w.res.Err, w.done = err, true
+}
+
+// next returns the scenario, strategy and reproducing spec of the job's
+// next run. Run i of a random or PCT job is a fresh strategy seeded
+// Seed+i, so that the spec a failing run's trace records is the one
+// strategy that made that run; a PCT job's estimate of a run's length is
+// the larger of its spec's and the job's longest run so far, and the spec
+// records it. Run i of a job of generated scenarios is scenario
+// GeneratedFrom+i under the random strategy with the same seed.
+func (w *jobRun) next() (scenario.Scenario, scheduler.Strategy, StrategySpec, error) {
+	i := uint64(w.res.Runs)
+	if w.job.Scenario == nil {
+		seed := w.job.GeneratedFrom + i
+		return scenario.Generate(seed, scenario.DefaultLimits()), scheduler.NewRandom(seed),
+			StrategySpec{Name: "random", Seed: seed}, nil
+	}
+	spec := w.job.Strategy
+	if w.sys != nil {
+		return *w.job.Scenario, w.sys, spec, nil
+	}
+	spec.Seed += i
+	if spec.Name == "pct" {
+		spec.MaxSteps = max(spec.MaxSteps, w.longest)
+	}
+	strat, err := newStrategy(spec)
+	return *w.job.Scenario, strat, spec, err
+}
+
+// step makes the job's next run on r, shows it to observe (when not nil)
+// and notes what it found; w.done is set when the job has ended. Without
+// observe a failing run ends the job; with it, the job goes on until its
+// budget or tree is used up or observe returns false.
+func (w *jobRun) step(r *Runner, observe func(*Outcome, StrategySpec) bool) {
+	// The runner may run other jobs' runs between two of this job's, so
+	// the job's LIN counts add up what each of its runs adds.
+	undecided := r.LinUndecided()
+	checked, reused := r.LinChecks()
+	defer func() {
+		c, u := r.LinChecks()
+		w.res.LinUndecided += r.LinUndecided() - undecided
+		w.res.LinChecked += c - checked
+		w.res.LinReused += u - reused
+	}()
+	s, strat, spec, err := w.next()
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	o, err := r.Run(s, strat)
+	if err != nil {
+		w.fail(w.generatedErr(spec, err))
+		return
+	}
+	w.res.Runs++
+	w.longest = max(w.longest, o.Result.Steps)
+	if o.Diverged != nil {
+		w.fail(w.generatedErr(spec, errors.New(o.Diverged.Message)))
+		return
+	}
+	if w.sys != nil {
+		w.res.Classes = w.res.Runs
+		if w.dpor != nil {
+			w.res.Classes = w.dpor.Classes()
 		}
 	}
-	if progress != nil {
-		progress(res.Runs, float64(res.Runs))
+	if o.Failed() && w.res.Failure == nil {
+		w.res.Failure, w.res.Strategy = o.Keep(), spec
+		if observe == nil {
+			w.done = true
+			return
+		}
 	}
-	return res
+	if observe != nil && !observe(o, spec) {
+		w.done = true
+		return
+	}
+	if w.sys != nil && w.sys.Done() {
+		w.res.Complete = w.sys.Err() == nil
+		if err := w.sys.Err(); err != nil {
+			w.fail(err)
+		}
+		w.done = true
+		return
+	}
+	budget := w.job.Budget
+	if w.job.Scenario == nil {
+		budget = w.job.Generated
+	}
+	w.done = w.res.Runs >= budget
+	if w.progress != nil && w.sys != nil && w.res.Runs%progressEvery == 0 {
+		est := float64(w.res.Runs)
+		if w.dpor != nil {
+			est = w.dpor.Estimate()
+		}
+		w.progress(w.res.Runs, est)
+	}
+}
+
+// generatedErr names the generated scenario of a job of generated
+// scenarios in err.
+func (w *jobRun) generatedErr(spec StrategySpec, err error) error {
+	if w.job.Scenario == nil {
+		return fmt.Errorf("properties: generated scenario %d: %w", spec.Seed, err)
+	}
+	return err
+}
+
+// finish returns the job's result, reporting its end to the progress
+// callback.
+func (w *jobRun) finish() *JobResult {
+	if w.progress != nil && w.job.Scenario != nil {
+		w.progress(w.res.Runs, float64(w.res.Runs))
+	}
+	res := w.res
+	return &res
 }
 
 // newStrategy builds the strategy a random or PCT spec names, for one run.

@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/clussim/clussim/sim/impls"
@@ -47,6 +48,87 @@ func TestExploreObserve(t *testing.T) {
 			Observe: func(int, *Outcome, StrategySpec) bool { n++; return n < 3 }})
 		if n != 3 || res[0].Runs != 3 || res[1] != nil {
 			t.Fatalf("parallel %d: stopped after %d observed runs, jobs %+v %+v; want 3 runs of job 0 and no job 1", parallel, n, res[0], res[1])
+		}
+	}
+}
+
+// TestExploreInterleave: with Interleave the jobs take turns, one run each
+// (a finished job drops out of the rotation), every job's runs are the ones
+// it makes alone, and Runs ends the whole exploration after that many runs.
+func TestExploreInterleave(t *testing.T) {
+	e, _ := impls.Lookup("reference")
+	join, _ := scenario.Lookup("join")
+	reuse, _ := scenario.Lookup("reuse-fast")
+	jobs := []Job{
+		{Scenario: &join, Strategy: StrategySpec{Name: "random", Seed: 5}, Budget: 4},
+		{Scenario: &reuse, Strategy: StrategySpec{Name: "pct", Seed: 9, Depth: 2, MaxSteps: 1}, Budget: 100},
+		{GeneratedFrom: 3, Generated: 100},
+	}
+	type run struct {
+		job  int
+		spec StrategySpec
+		hash uint64
+	}
+	var got []run
+	x := Exploration{Interleave: true, Runs: 20, Parallel: 2}
+	x.Jobs = jobs
+	x.Observe = func(job int, o *Outcome, spec StrategySpec) bool {
+		got = append(got, run{job, spec, HistoryHash(o.Scenario.Name, o.Calls)})
+		return true
+	}
+	res := Explore(e.New, x)
+	if len(got) != 20 {
+		t.Fatalf("%d runs, want the 20 that Runs allows", len(got))
+	}
+	// Rounds of three while job 0 lasts (4 runs), then rounds of two.
+	var order []int
+	for _, r := range got {
+		order = append(order, r.job)
+	}
+	want := []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("run order %v, want %v", order, want)
+	}
+	if res[0].Runs != 4 || res[1].Runs != 8 || res[2].Runs != 8 {
+		t.Fatalf("job runs %d, %d, %d; want 4, 8, 8", res[0].Runs, res[1].Runs, res[2].Runs)
+	}
+	// PCT's estimate of a run's length grows with the longest run of its
+	// job, and the spec says so; the generated job's runs are gen-SEED
+	// under random seeded SEED.
+	var pct, gen []run
+	for _, r := range got {
+		switch r.job {
+		case 1:
+			pct = append(pct, r)
+		case 2:
+			gen = append(gen, r)
+		}
+	}
+	if pct[0].spec.MaxSteps != 1 || pct[1].spec.MaxSteps <= 1 || pct[1].spec.Seed != 10 {
+		t.Fatalf("PCT runs recorded as %v then %v; want an estimate of 1, then the first run's length, seed 10", pct[0].spec, pct[1].spec)
+	}
+	for i, r := range gen {
+		if r.spec != (StrategySpec{Name: "random", Seed: 3 + uint64(i)}) {
+			t.Fatalf("generated run %d recorded as %v", i, r.spec)
+		}
+	}
+	// Each job's runs are those it makes on its own.
+	for j := range jobs {
+		var mine []run
+		for _, r := range got {
+			if r.job == j {
+				mine = append(mine, r)
+			}
+		}
+		var solo []run
+		x := Exploration{Jobs: []Job{jobs[j]}, Runs: len(mine)}
+		x.Observe = func(job int, o *Outcome, spec StrategySpec) bool {
+			solo = append(solo, run{j, spec, HistoryHash(o.Scenario.Name, o.Calls)})
+			return true
+		}
+		Explore(e.New, x)
+		if fmt.Sprint(solo) != fmt.Sprint(mine) {
+			t.Errorf("job %d alone ran %v, interleaved %v", j, solo, mine)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/clussim/clussim/model"
 	"github.com/clussim/clussim/properties"
-	"github.com/clussim/clussim/scheduler"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
@@ -170,25 +170,30 @@ func parseScenarios(s string) (named []scenario.Scenario, generated bool, err er
 	return named, false, nil
 }
 
-// explorer runs one exploration.
+// explorer runs one exploration: it builds the jobs, hands them to
+// properties.Explore, and shows and saves what the runs find.
 type explorer struct {
-	e      *env
-	cfg    exploreConfig
-	runner *properties.Runner
-	// runs counts the schedules run so far; run k of random and PCT uses
-	// seed cfg.spec.Seed+k.
+	e    *env
+	cfg  exploreConfig
+	jobs []properties.Job
+	// runs counts the schedules run so far, jobRuns those of each job.
 	runs     int
+	jobRuns  []int
 	seen     map[uint64]struct{}
 	failures int
 	byRule   map[model.RuleID]int
 	saved    []savedFailure
 	keys     map[string]bool
+	saveErr  error
 	start    time.Time
 	// lastDraw is when the progress line was last drawn; progress says
 	// whether to draw it at all.
 	lastDraw time.Time
 	drawn    bool // a redrawn line is on the terminal
 	progress progressMode
+	// linUndecided, linChecked and linReused are the LIN counts of the
+	// exploration's runs.
+	linUndecided, linChecked, linReused int
 }
 
 // progressMode says how explore shows its progress on stderr.
@@ -226,28 +231,22 @@ type savedFailure struct {
 	Replay   string         `json:"replay"`
 }
 
-// target is one scenario under exploration.
-type target struct {
-	scn scenario.Scenario
-	// dfs (DFS or DPOR) explores the scenario systematically; dfsRuns
-	// counts its runs.
-	dfs interface {
-		scheduler.Strategy
-		Done() bool
-		Err() error
-	}
-	dfsRuns int
-	// longest is the longest run seen, PCT's estimate of a run's length.
-	longest int64
-	done    bool
-	// generated is set for a generated scenario.
-	generated bool
-}
+// unbounded is the budget of an explore job: the exploration's own
+// budget (--schedules, --time) or the end of a systematic search ends it.
+const unbounded = math.MaxInt
 
 func newExplorer(e *env, cfg exploreConfig) *explorer {
-	x := &explorer{e: e, cfg: cfg, runner: properties.NewRunner(cfg.impl.New, cfg.maxSteps, cfg.documentedOnly),
-		seen: map[uint64]struct{}{}, byRule: map[model.RuleID]int{}, keys: map[string]bool{}, progress: progressModeOf(e.stderr)}
-	x.runner.SetLinBudget(cfg.linBudget)
+	x := &explorer{e: e, cfg: cfg, seen: map[uint64]struct{}{}, byRule: map[model.RuleID]int{}, keys: map[string]bool{},
+		progress: progressModeOf(e.stderr)}
+	for i := range cfg.named {
+		x.jobs = append(x.jobs, properties.Job{Scenario: &cfg.named[i], Strategy: cfg.spec, Budget: unbounded})
+	}
+	if cfg.generated {
+		// One generated scenario after each round of the named ones:
+		// gen-SEED, SEED from --seed on, under random seeded SEED.
+		x.jobs = append(x.jobs, properties.Job{GeneratedFrom: cfg.spec.Seed, Generated: unbounded})
+	}
+	x.jobRuns = make([]int, len(x.jobs))
 	return x
 }
 
@@ -300,80 +299,61 @@ func (x *explorer) budget() string {
 	return strings.Join(parts, ", ")
 }
 
-// over returns why the budget is used up, or "".
-func (x *explorer) over() string {
-	if x.cfg.schedules > 0 && x.runs >= x.cfg.schedules {
-		return stopSchedules
-	}
-	// The wall clock decides how many runs happen, never what a run does.
-	if x.cfg.duration > 0 && time.Since(x.start) >= x.cfg.duration {
-		return stopTime
-	}
-	return ""
-}
-
-// explore runs schedules round-robin over the targets until a failure (when
-// not keeping going), the budget, or the end of every systematic search.
+// explore runs schedules round-robin over the jobs until a failure (when
+// not keeping going), the budget, or the end of every systematic search,
+// and returns why it stopped.
 func (x *explorer) explore() (string, error) {
-	targets := make([]*target, len(x.cfg.named))
-	for i, s := range x.cfg.named {
-		targets[i] = &target{scn: s}
+	ended := false
+	results := properties.Explore(x.cfg.impl.New, properties.Exploration{
+		Jobs: x.jobs, Interleave: true, KeepGoing: true, Runs: x.cfg.schedules, Time: x.cfg.duration,
+		MaxSteps: x.cfg.maxSteps, DocumentedOnly: x.cfg.documentedOnly, LinBudget: x.cfg.linBudget,
+		Observe: func(job int, o *properties.Outcome, spec properties.StrategySpec) bool {
+			if !x.observe(job, o, spec) {
+				ended = true
+			}
+			return !ended
+		},
+	})
+	if x.saveErr != nil {
+		return "", x.saveErr
 	}
-	lim := scenario.DefaultLimits()
-	for round := uint64(0); ; round++ {
-		active := false
-		for _, t := range targets {
-			if t.done {
-				continue
-			}
-			active = true
-			if stop, err := x.step(t); stop != "" || err != nil {
-				return stop, err
-			}
+	exhausted := true
+	for _, res := range results {
+		if res == nil {
+			exhausted = false
+			continue
 		}
-		if x.cfg.generated {
-			active = true
-			t := &target{scn: scenario.Generate(x.cfg.spec.Seed+round, lim), generated: true}
-			if stop, err := x.step(t); stop != "" || err != nil {
-				return stop, err
-			}
+		x.linUndecided += res.LinUndecided
+		x.linChecked += res.LinChecked
+		x.linReused += res.LinReused
+		if res.Err != nil {
+			return "", res.Err
 		}
-		if !active {
-			return stopExhausted, nil
-		}
+		exhausted = exhausted && res.Complete
 	}
+	switch {
+	case ended:
+		return stopFailure, nil
+	case exhausted:
+		return stopExhausted, nil
+	case x.cfg.schedules > 0 && x.runs >= x.cfg.schedules:
+		return stopSchedules, nil
+	}
+	return stopTime, nil
 }
 
-// step runs one schedule of t, unless the budget is used up.
-func (x *explorer) step(t *target) (string, error) {
-	if stop := x.over(); stop != "" {
-		return stop, nil
-	}
-	k := x.runs
-	spec, strat, tag, err := x.strategyFor(t, k)
-	if err != nil {
-		return "", err
-	}
-	o, err := x.runner.Run(t.scn, strat)
+// observe notes one run of job: its history, and when it breaks a rule
+// not yet saved for its scenario, its trace. It returns false to end the
+// exploration: at the first failure unless --keep-going, or when a trace
+// cannot be saved.
+func (x *explorer) observe(job int, o *properties.Outcome, spec properties.StrategySpec) bool {
 	x.runs++
-	if err != nil {
-		return "", fmt.Errorf("scenario %s: %w", t.scn.Name, err)
-	}
-	if t.dfs != nil {
-		t.dfsRuns++
-		if err := t.dfs.Err(); err != nil {
-			return "", fmt.Errorf("scenario %s under %s: %v", t.scn.Name, spec, err)
-		}
-		t.done = t.dfs.Done()
-	}
-	if o.Diverged != nil {
-		return "", fmt.Errorf("scenario %s under %s: %s", t.scn.Name, spec, o.Diverged.Message)
-	}
-	t.longest = max(t.longest, o.Result.Steps)
-	x.noteHistory(properties.HistoryHash(t.scn.Name, o.Calls))
+	x.jobRuns[job]++
+	name := o.Scenario.Name
+	x.noteHistory(properties.HistoryHash(name, o.Calls))
 	x.drawProgress()
 	if !o.Failed() {
-		return "", nil
+		return true
 	}
 	v := o.First()
 	x.failures++
@@ -385,8 +365,8 @@ func (x *explorer) step(t *target) (string, error) {
 	// every round, so they share one trace per rule. A run is saved when it
 	// breaks a rule not yet saved for its scenario; its file is named after
 	// the first such rule.
-	group := t.scn.Name
-	if t.generated {
+	group := name
+	if x.jobs[job].Scenario == nil {
 		group = scenariosGenerated
 	}
 	var fresh []model.RuleID
@@ -397,15 +377,16 @@ func (x *explorer) step(t *target) (string, error) {
 		}
 	}
 	if len(fresh) == 0 {
-		return "", nil
+		return true
 	}
 	tr := o.Trace(x.cfg.impl.Name, spec, x.cfg.maxSteps, x.cfg.documentedOnly)
-	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, t.scn.Name, string(fresh[0]), tag))
+	path := filepath.Join(x.cfg.outDir, fileName(x.cfg.impl.Name, name, string(fresh[0]), traceTag(spec, x.jobRuns[job])))
 	if err := tr.WriteFile(path); err != nil {
-		return "", fmt.Errorf("save trace: %v", err)
+		x.saveErr = fmt.Errorf("save trace: %v", err)
+		return false
 	}
-	sf := savedFailure{Scenario: t.scn.Name, Rule: v.Rule, Rules: rules, Tier: v.Tier.String(), Title: ruleTitle(v.Rule),
-		Message: v.Message, Step: v.Step, Schedule: k + 1, Strategy: spec.String(), Trace: filepath.ToSlash(path),
+	sf := savedFailure{Scenario: name, Rule: v.Rule, Rules: rules, Tier: v.Tier.String(), Title: ruleTitle(v.Rule),
+		Message: v.Message, Step: v.Step, Schedule: x.runs, Strategy: spec.String(), Trace: filepath.ToSlash(path),
 		Replay: replayCommand(filepath.ToSlash(path))}
 	x.saved = append(x.saved, sf)
 	if !x.cfg.asJSON {
@@ -417,38 +398,20 @@ func (x *explorer) step(t *target) (string, error) {
 			printFailure(x.e, sf)
 		}
 	}
-	if !x.cfg.keepGoing {
-		return stopFailure, nil
-	}
-	return "", nil
+	return x.cfg.keepGoing
 }
 
-// strategyFor returns the strategy of run k of t, the spec a trace records
-// for it, and a tag for the trace's file name.
-func (x *explorer) strategyFor(t *target, k int) (properties.StrategySpec, scheduler.Strategy, string, error) {
-	spec := x.cfg.spec
+// traceTag tags the trace file of a failing run, run number n of its job,
+// made by spec: the strategy and its seed, or for a systematic search its
+// bound and run number.
+func traceTag(spec properties.StrategySpec, n int) string {
 	switch spec.Name {
 	case "random":
-		spec.Seed += uint64(k)
-		return spec, scheduler.NewRandom(spec.Seed), fmt.Sprintf("random-s%d", spec.Seed), nil
+		return fmt.Sprintf("random-s%d", spec.Seed)
 	case "pct":
-		// A fresh PCT per run, so that the trace's spec reproduces it; its
-		// estimate of a run's length is the longest run of t seen so far.
-		spec.Seed += uint64(k)
-		spec.MaxSteps = max(spec.MaxSteps, t.longest)
-		p, err := scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
-		return spec, p, fmt.Sprintf("pct%d-s%d", spec.Depth, spec.Seed), err
-	case "dfs", "dpor":
-		if t.dfs == nil {
-			if spec.Name == "dfs" {
-				t.dfs = scheduler.NewDFS(spec.Depth)
-			} else {
-				t.dfs = scheduler.NewDPOR(spec.Depth)
-			}
-		}
-		return spec, t.dfs, fmt.Sprintf("%s%d-r%d", spec.Name, spec.Depth, t.dfsRuns+1), nil
+		return fmt.Sprintf("pct%d-s%d", spec.Depth, spec.Seed)
 	}
-	return spec, nil, "", fmt.Errorf("strategy %q cannot explore", spec.Name)
+	return fmt.Sprintf("%s%d-r%d", spec.Name, spec.Depth, n)
 }
 
 // drawProgress shows progress on stderr: it redraws the line on a
@@ -550,11 +513,11 @@ func (x *explorer) report(stop string, elapsed time.Duration) {
 		fmt.Fprintf(x.e.stdout, "runs that break each rule: %s\n%s saved (the first of each scenario and rule); replay one with: simrun replay TRACE\n",
 			strings.Join(parts, ", "), plural(len(x.saved), "trace"))
 	}
-	if n := x.runner.LinUndecided(); n > 0 {
+	if n := x.linUndecided; n > 0 {
 		fmt.Fprint(x.e.stdout, wrap(properties.LinUndecidedNote(x.cfg.linBudget, n), textWidth, ""))
 	}
-	if checked, reused := x.runner.LinChecks(); reused > 0 {
-		fmt.Fprintf(x.e.stdout, "LIN verdicts: %d checked by porcupine, %d reused from a run with the same history\n", checked, reused)
+	if x.linReused > 0 {
+		fmt.Fprintf(x.e.stdout, "LIN verdicts: %d checked by porcupine, %d reused from a run with the same history\n", x.linChecked, x.linReused)
 	}
 	if x.failures == 0 {
 		fmt.Fprintf(x.e.stdout, "no rule broken\n")
@@ -596,7 +559,7 @@ func (x *explorer) reportJSON(stop string, elapsed time.Duration) int {
 		SchedulesPerSec   float64              `json:"schedulesPerSecond"`
 	}{x.cfg.impl.Name, x.cfg.spec.Name, x.cfg.spec.Depth, x.cfg.spec.Seed, tier, names, x.cfg.generated, x.runs,
 		len(x.seen), len(x.seen) >= maxDistinctHistories, x.failures, x.byRule, saved, stop,
-		x.cfg.linBudget, x.runner.LinUndecided(), elapsed.Seconds(),
+		x.cfg.linBudget, x.linUndecided, elapsed.Seconds(),
 		float64(x.runs) / max(elapsed.Seconds(), 1e-9)}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

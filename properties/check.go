@@ -240,7 +240,7 @@ func (c *config) jobs(named []scenario.Scenario, seeded bool) []Job {
 			if spec.Name == "dpor" {
 				budget *= verifyBudgetFactor
 			}
-			out = append(out, Job{Scenario: &named[i], Strategy: spec, Budget: budget})
+			out = append(out, ScenarioJobs(named[i:i+1], spec, budget)...)
 		}
 	}
 	if seeded {

@@ -20,10 +20,12 @@ import (
 // reports what the sequential one reports.
 //
 // The strategy spec says what each run of the job is, as Shuttle's
-// schedulers own new_execution: run i of a random or PCT job is a fresh
-// strategy seeded Seed+i (so a failing run's recorded spec, with its Seed
-// moved on by i, reproduces it alone); a DFS or DPOR job is one systematic
-// exploration, which ends early when it has covered its tree.
+// schedulers own new_execution: run i of a random, PCT or POS job is a
+// fresh strategy seeded Seed+i (so a failing run's recorded spec, with its
+// Seed moved on by i, reproduces it alone); a URW job is one URW that
+// learns from run to run (its runs are reproduced by their recorded
+// decisions, or by the job's runs up to them); a DFS or DPOR job is one
+// systematic exploration, which ends early when it has covered its tree.
 type Job struct {
 	// Scenario is the scenario the job explores; nil for a job of
 	// generated scenarios.
@@ -360,7 +362,8 @@ type jobRun struct {
 	index    int
 	sys      systematic
 	dpor     *scheduler.DPOR
-	longest  int64 // the job's longest run, in steps
+	learner  scheduler.Strategy // a strategy that learns across the job's runs (URW)
+	longest  int64              // the job's longest run, in steps
 	res      JobResult
 	done     bool
 	progress func(runs int, est float64)
@@ -379,7 +382,11 @@ func (j Job) start() *jobRun {
 	case "dpor":
 		w.dpor = scheduler.NewDPOR(j.Strategy.Depth)
 		w.sys = w.dpor
-	case "random", "pct":
+	case "urw":
+		// URW learns from run to run, so one URW makes every run of the
+		// job.
+		w.learner = scheduler.NewURW(j.Strategy.Seed)
+	case "random", "pct", "pos":
 	default:
 		w.fail(fmt.Errorf("properties: strategy %q cannot explore (valid: %s)", j.Strategy.Name, strings.Join(StrategyNames(), ", ")))
 	}
@@ -412,6 +419,9 @@ func (w *jobRun) next() (scenario.Scenario, scheduler.Strategy, StrategySpec, er
 	spec := w.job.Strategy
 	if w.sys != nil {
 		return *w.job.Scenario, w.sys, spec, nil
+	}
+	if w.learner != nil {
+		return *w.job.Scenario, w.learner, spec, nil
 	}
 	spec.Seed += i
 	if spec.Name == "pct" {
@@ -515,6 +525,10 @@ func newStrategy(spec StrategySpec) (scheduler.Strategy, error) {
 	switch spec.Name {
 	case "random":
 		return scheduler.NewRandom(spec.Seed), nil
+	case "pos":
+		return scheduler.NewPOS(spec.Seed), nil
+	case "urw":
+		return scheduler.NewURW(spec.Seed), nil
 	case "pct":
 		return scheduler.NewPCT(spec.Seed, spec.Depth, spec.MaxSteps)
 	case "dfs":

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clussim/clussim/internal/names"
 	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim/scenario"
 	"github.com/clussim/clussim/traces"
 )
 
@@ -26,9 +27,48 @@ const (
 )
 
 // StrategyNames lists the strategies exploration can use.
-func StrategyNames() []string { return []string{"random", "pct", "dfs", "dpor"} }
+func StrategyNames() []string {
+	return []string{"random", "pct", "pos", "urw", "dfs", "dpor", Portfolio}
+}
 
-// ParseStrategy reads "random", "pct", "pct:DEPTH", "dfs", "dfs:BOUND",
+// Portfolio is the name of the spec that runs several strategies by turns
+// (see [PortfolioMembers] and [ScenarioJobs]); a run's trace names the member
+// strategy that made it.
+const Portfolio = "portfolio"
+
+// PortfolioMembers returns the strategies a portfolio spec seeded seed runs
+// by turns on each scenario: random walk, POS, URW and PCT of the default
+// depth, each seeded seed. No single strategy finds every bug soonest
+// (see simrun bench); by turns, each bug is found about as soon as the
+// member best at it would find it, times the number of members.
+func PortfolioMembers(seed uint64) []StrategySpec {
+	return []StrategySpec{
+		{Name: "random", Seed: seed},
+		{Name: "pos", Seed: seed},
+		{Name: "urw", Seed: seed},
+		{Name: "pct", Seed: seed, Depth: DefaultPCTDepth, MaxSteps: DefaultPCTMaxSteps},
+	}
+}
+
+// ScenarioJobs returns the jobs that explore each scenario under spec with
+// the given budget: one per scenario, or for a portfolio one per scenario
+// and member, members of a scenario next to each other, so that an
+// interleaved exploration runs the members by turns.
+func ScenarioJobs(scenarios []scenario.Scenario, spec StrategySpec, budget int) []Job {
+	members := []StrategySpec{spec}
+	if spec.Name == Portfolio {
+		members = PortfolioMembers(spec.Seed)
+	}
+	var jobs []Job
+	for i := range scenarios {
+		for _, m := range members {
+			jobs = append(jobs, Job{Scenario: &scenarios[i], Strategy: m, Budget: budget})
+		}
+	}
+	return jobs
+}
+
+// ParseStrategy reads "random", "pct", "pct:DEPTH", "pos", "urw", "dfs", "dfs:BOUND",
 // "dpor" or "dpor:BOUND" (a BOUND of -1 or "none": no preemption bound).
 func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 	name, param, hasParam := strings.Cut(s, ":")
@@ -45,9 +85,9 @@ func ParseStrategy(s string, seed uint64) (StrategySpec, error) {
 		n = v
 	}
 	switch name {
-	case "random":
+	case "random", "pos", "urw", Portfolio:
 		if hasParam {
-			return spec, fmt.Errorf("properties: strategy random takes no parameter")
+			return spec, fmt.Errorf("properties: strategy %s takes no parameter", name)
 		}
 	case "pct":
 		spec.Depth, spec.MaxSteps = DefaultPCTDepth, DefaultPCTMaxSteps

@@ -105,3 +105,15 @@ type Observer interface {
 	// run.
 	Observe(v View)
 }
+
+// Name returns the name task id was spawned with ("" for an id the run has
+// not spawned). Names are the layer above's, and do not depend on the
+// schedule where the layer above makes them so (package sim names threads
+// by their role), so a strategy can recognise a thread across runs by its
+// name where its ThreadID, which follows the order of spawns, may differ.
+func (v View) Name(id ThreadID) string {
+	if id < 0 || int(id) >= len(v.e.tasks) {
+		return ""
+	}
+	return v.e.tasks[id].name
+}

@@ -143,10 +143,10 @@ type Trace struct {
 // parameters, as the command line spells them ("random", "pct:3", "dfs:2").
 // properties.StrategySpec is the same type.
 type Strategy struct {
-	// Name is "random", "pct", "dfs", "dpor", or for a schedule no strategy
+	// Name is "random", "pct", "pos", "urw", "dfs", "dpor", or for a schedule no strategy
 	// made, "rapid" or "shrunk".
 	Name string `json:"name"`
-	// Seed seeds random and pct.
+	// Seed seeds random, pct, pos and urw.
 	Seed uint64 `json:"seed"`
 	// Depth is PCT's bug depth, or the preemption bound of DFS and DPOR
 	// (-1: none).
@@ -167,8 +167,8 @@ func (s Strategy) String() string {
 			return s.Name + ":none"
 		}
 		return fmt.Sprintf("%s:%d", s.Name, s.Depth)
-	case "random":
-		return fmt.Sprintf("random seed %d", s.Seed)
+	case "random", "pos", "urw":
+		return fmt.Sprintf("%s seed %d", s.Name, s.Seed)
 	}
 	return Sanitize(s.Name)
 }

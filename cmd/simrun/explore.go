@@ -90,7 +90,7 @@ func runExplore(e *env, args []string) int {
 	f := newFlags(e, "explore", "--impl NAME [flags]", exploreAbout)
 	impl := f.String("impl", "", "implementation `NAME` to explore (required; see simrun list impls)")
 	scn := f.String("scenario", scenariosAll, "`SCENARIOS`: comma-separated names or gen-SEED, or all (named + generated), named, generated")
-	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, dfs, dfs:BOUND, dpor, dpor:BOUND, dpor:none")
+	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, pos, urw, dfs, dfs:BOUND, dpor, dpor:BOUND, dpor:none")
 	seed := f.Uint64("seed", defaultSeed, "first `SEED` of the random and pct strategies and of generated scenarios")
 	schedules := f.Int("schedules", 0, fmt.Sprintf("stop after `N` schedules (default %d when --time is not given)", defaultSchedules))
 	dur := f.Duration("time", 0, "stop after this much wall-clock `TIME`, e.g. 30s or 5m")
@@ -238,9 +238,7 @@ const unbounded = math.MaxInt
 func newExplorer(e *env, cfg exploreConfig) *explorer {
 	x := &explorer{e: e, cfg: cfg, seen: map[uint64]struct{}{}, byRule: map[model.RuleID]int{}, keys: map[string]bool{},
 		progress: progressModeOf(e.stderr)}
-	for i := range cfg.named {
-		x.jobs = append(x.jobs, properties.Job{Scenario: &cfg.named[i], Strategy: cfg.spec, Budget: unbounded})
-	}
+	x.jobs = properties.ScenarioJobs(cfg.named, cfg.spec, unbounded)
 	if cfg.generated {
 		// One generated scenario after each round of the named ones:
 		// gen-SEED, SEED from --seed on, under random seeded SEED.
@@ -406,10 +404,12 @@ func (x *explorer) observe(job int, o *properties.Outcome, spec properties.Strat
 // bound and run number.
 func traceTag(spec properties.StrategySpec, n int) string {
 	switch spec.Name {
-	case "random":
-		return fmt.Sprintf("random-s%d", spec.Seed)
+	case "random", "pos":
+		return fmt.Sprintf("%s-s%d", spec.Name, spec.Seed)
 	case "pct":
 		return fmt.Sprintf("pct%d-s%d", spec.Depth, spec.Seed)
+	case "urw":
+		return fmt.Sprintf("urw-s%d-r%d", spec.Seed, n)
 	}
 	return fmt.Sprintf("%s%d-r%d", spec.Name, spec.Depth, n)
 }

@@ -120,6 +120,12 @@ func strategies() []strategyInfo {
 			out = append(out, strategyInfo{name, "pct[:DEPTH]", fmt.Sprintf(
 				"probabilistic concurrency testing: random priorities and DEPTH-1 change points (default depth %d)",
 				properties.DefaultPCTDepth)})
+		case "pos":
+			out = append(out, strategyInfo{name, "pos", "partial order sampling: random priorities per pending step, redrawn for the steps that race with the one that ran"})
+		case "urw":
+			out = append(out, strategyInfo{name, "urw", "uniform random walk: each thread in proportion to the steps it has left, learnt from earlier schedules"})
+		case properties.Portfolio:
+			out = append(out, strategyInfo{name, name, "random, pos, urw and pct by turns, run by run; each trace names the one that made its run"})
 		case "dfs":
 			out = append(out, strategyInfo{name, "dfs[:BOUND]", fmt.Sprintf(
 				"systematic depth-first search of every schedule with at most BOUND preemptions (default %d)",

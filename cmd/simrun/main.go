@@ -67,6 +67,7 @@ func commands() []command {
 		{"view", "[--width N] [--steps] [--html OUT] FILE", "show a trace as a per-thread timeline, or as an HTML page", runView},
 		{"check", "--impl NAME|all [flags]", "run the conformance battery on an implementation", runCheck},
 		{"verify", "--impl NAME [--scenario NAME] [--bound K|none] [flags]", "prove named scenarios with partial-order reduction, within a preemption bound", runVerify},
+		{"bench", "[--impl NAMES] [--strategy LIST] [--seeds N] [--cap N]", "measure schedules and seconds to the first failure of every bug under every strategy", runBench},
 		{"merge", "[-o OUT] SUMMARY...", "combine the summaries of the shards of a verification into one report", runMerge},
 		{"help", "[COMMAND]", "explain simrun or one of its commands", runHelp},
 	}

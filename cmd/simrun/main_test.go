@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/clussim/clussim/internal/shell"
+	"github.com/clussim/clussim/properties"
 )
 
 // simrun runs the command line in-process and returns its exit code and
@@ -56,7 +57,7 @@ func TestExitCodes(t *testing.T) {
 		{"--help", []string{"--help"}, exitOK, []string{"usage:"}, nil, false},
 		{"help command", []string{"help", "replay"}, exitOK, []string{"usage: simrun replay"}, nil, false},
 		{"help unknown", []string{"help", "frob"}, exitUsage, nil, []string{"simrun: unknown command \"frob\"", "list, explore"}, false},
-		{"unknown command", []string{"frob"}, exitUsage, nil, []string{"simrun: unknown command \"frob\" (valid: list, explore, replay, shrink, view, check, verify, merge, help)"}, true},
+		{"unknown command", []string{"frob"}, exitUsage, nil, []string{"simrun: unknown command \"frob\" (valid: list, explore, replay, shrink, view, check, verify, bench, merge, help)"}, true},
 		{"flag before command", []string{"--impl", "x"}, exitUsage, nil, []string{"simrun: unknown flag --impl"}, true},
 
 		// list.
@@ -72,7 +73,7 @@ func TestExitCodes(t *testing.T) {
 		{"explore no impl", []string{"explore"}, exitUsage, nil, []string{"simrun: --impl is required (valid: reference,"}, true},
 		{"explore unknown impl", []string{"explore", "--impl", "nope"}, exitUsage, nil, []string{"simrun: unknown implementation \"nope\" (valid: reference, guarded", "literal"}, true},
 		{"explore unknown scenario", []string{"explore", "--impl", "literal", "--scenario", "nope"}, exitUsage, nil, []string{"simrun: unknown scenario \"nope\" (valid: resource-dll, racing-terminators"}, true},
-		{"explore unknown strategy", []string{"explore", "--impl", "literal", "--strategy", "nope"}, exitUsage, nil, []string{"simrun: properties: unknown strategy \"nope\" (valid: random, pct, dfs, dpor)"}, true},
+		{"explore unknown strategy", []string{"explore", "--impl", "literal", "--strategy", "nope"}, exitUsage, nil, []string{"simrun: properties: unknown strategy \"nope\" (valid: random, pct, pos, urw, dfs, dpor, portfolio)"}, true},
 		{"explore bad pct depth", []string{"explore", "--impl", "literal", "--strategy", "pct:x"}, exitUsage, nil, []string{"simrun: properties: strategy \"pct:x\""}, true},
 		{"explore unknown tier", []string{"explore", "--impl", "literal", "--tier", "nope"}, exitUsage, nil, []string{"simrun: unknown tier \"nope\" (valid: all, documented)"}, true},
 		{"explore bad flag", []string{"explore", "--impl", "literal", "--frob"}, exitUsage, nil, []string{"flag provided but not defined"}, true},
@@ -428,7 +429,7 @@ func TestListJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Impls) == 0 || len(out.Scenarios) == 0 || len(out.Strategies) != 4 || len(out.Rules) == 0 {
+	if len(out.Impls) == 0 || len(out.Scenarios) == 0 || len(out.Strategies) != len(properties.StrategyNames()) || len(out.Rules) == 0 {
 		t.Fatalf("list --json misses a section: %+v", out)
 	}
 	for _, s := range out.Scenarios {

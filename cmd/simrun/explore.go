@@ -90,7 +90,7 @@ func runExplore(e *env, args []string) int {
 	f := newFlags(e, "explore", "--impl NAME [flags]", exploreAbout)
 	impl := f.String("impl", "", "implementation `NAME` to explore (required; see simrun list impls)")
 	scn := f.String("scenario", scenariosAll, "`SCENARIOS`: comma-separated names or gen-SEED, or all (named + generated), named, generated")
-	strategy := f.String("strategy", "random", "`STRATEGY`: random, pct, pct:DEPTH, pos, urw, dfs, dfs:BOUND, dpor, dpor:BOUND, dpor:none")
+	strategy := f.String("strategy", properties.Portfolio, "`STRATEGY`: portfolio (random, pos, urw and pct by turns), random, pct, pct:DEPTH, pos, urw, dfs, dfs:BOUND, dpor, dpor:BOUND, dpor:none")
 	seed := f.Uint64("seed", defaultSeed, "first `SEED` of the random and pct strategies and of generated scenarios")
 	schedules := f.Int("schedules", 0, fmt.Sprintf("stop after `N` schedules (default %d when --time is not given)", defaultSchedules))
 	dur := f.Duration("time", 0, "stop after this much wall-clock `TIME`, e.g. 30s or 5m")

@@ -115,7 +115,7 @@ func strategies() []strategyInfo {
 	for _, name := range properties.StrategyNames() {
 		switch name {
 		case "random":
-			out = append(out, strategyInfo{name, "random", "uniformly random thread at every step, one seed per schedule (default)"})
+			out = append(out, strategyInfo{name, "random", "uniformly random thread at every step, one seed per schedule"})
 		case "pct":
 			out = append(out, strategyInfo{name, "pct[:DEPTH]", fmt.Sprintf(
 				"probabilistic concurrency testing: random priorities and DEPTH-1 change points (default depth %d)",
@@ -125,7 +125,7 @@ func strategies() []strategyInfo {
 		case "urw":
 			out = append(out, strategyInfo{name, "urw", "uniform random walk: each thread in proportion to the steps it has left, learnt from earlier schedules"})
 		case properties.Portfolio:
-			out = append(out, strategyInfo{name, name, "random, pos, urw and pct by turns, run by run; each trace names the one that made its run"})
+			out = append(out, strategyInfo{name, name, "random, pos, urw and pct by turns, run by run; each trace names the one that made its run (default)"})
 		case "dfs":
 			out = append(out, strategyInfo{name, "dfs[:BOUND]", fmt.Sprintf(
 				"systematic depth-first search of every schedule with at most BOUND preemptions (default %d)",

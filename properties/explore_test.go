@@ -2,6 +2,7 @@ package properties
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/clussim/clussim/sim/impls"
@@ -130,5 +131,26 @@ func TestExploreInterleave(t *testing.T) {
 		if fmt.Sprint(solo) != fmt.Sprint(mine) {
 			t.Errorf("job %d alone ran %v, interleaved %v", j, solo, mine)
 		}
+	}
+}
+
+// TestBenchmarkBugs: every bug of the benchmark is found, with the rule it
+// is listed with first, on the named and benchmark scenarios, and the
+// reference passes the benchmark scenarios.
+func TestBenchmarkBugs(t *testing.T) {
+	scenarios := append(scenario.Named(), scenario.Benchmark()...)
+	for _, e := range impls.Benchmark() {
+		ff, err := FindFirstFailure(e.New, scenarios, StrategySpec{Name: Portfolio, Seed: 1}, 2000)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		if !ff.Found || !slices.Contains(e.Breaks, ff.Rule) {
+			t.Errorf("%s: %+v; want a failure of one of %v", e.Name, ff, e.Breaks)
+		}
+	}
+	ref, _ := impls.Lookup("reference")
+	ff, err := FindFirstFailure(ref.New, scenario.Benchmark(), StrategySpec{Name: Portfolio, Seed: 1}, 400)
+	if err != nil || ff.Found || ff.Runs != 400 {
+		t.Fatalf("reference on the benchmark scenarios: %+v, %v; want 400 passing runs", ff, err)
 	}
 }

@@ -15,8 +15,8 @@ import (
 
 const benchAbout = `
 Measure how fast each strategy finds each bug: for every buggy
-implementation and strategy, explore the named scenarios round-robin (as
-explore does) from each of --seeds seeds (seed k is k<<32, so that no two
+implementation and strategy, explore the named scenarios and the
+benchmark's own round-robin (as explore does) from each of --seeds seeds (seed k is k<<32, so that no two
 share a run) until the first failing run or --cap
 schedules, and print the median and worst number of schedules and seconds to
 the first failure over the seeds, and in how many seeds it was found at all.
@@ -55,7 +55,7 @@ type benchCell struct {
 // runBench is "simrun bench".
 func runBench(e *env, args []string) int {
 	f := newFlags(e, "bench", "[flags]", benchAbout)
-	implList := f.String("impl", "", "comma-separated implementation `NAMES` (default: every buggy one in the catalogue)")
+	implList := f.String("impl", "", "comma-separated implementation `NAMES` (default: every buggy one in the catalogue and the benchmark)")
 	stratList := f.String("strategy", defaultBenchStrategies, "comma-separated `STRATEGIES` (random, pct[:D], pos, urw, dfs[:B], dpor[:B])")
 	seeds := f.Int("seeds", defaultBenchSeeds, "seeds `N`: each cell runs from seeds 1..N")
 	maxRuns := f.Int("cap", defaultBenchCap, "at most `N` schedules per seed")
@@ -72,7 +72,7 @@ func runBench(e *env, args []string) int {
 	}
 	var entries []impls.Entry
 	if *implList == "" {
-		for _, en := range impls.All() {
+		for _, en := range append(impls.All(), impls.Benchmark()...) {
 			if !en.Correct {
 				entries = append(entries, en)
 			}
@@ -100,8 +100,8 @@ func runBench(e *env, args []string) int {
 			cells = append(cells, &benchCell{impl: en, spec: spec})
 		}
 	}
-	named := scenario.Named()
-	fmt.Fprintf(e.stdout, "bench: %s x %s, %d seeds (k<<32), cap %d schedules per seed, %d named scenarios round-robin, -j %d, %s/%s, %d CPUs\n\n",
+	named := append(scenario.Named(), scenario.Benchmark()...)
+	fmt.Fprintf(e.stdout, "bench: %s x %s, %d seeds (k<<32), cap %d schedules per seed, %d named and benchmark scenarios round-robin, -j %d, %s/%s, %d CPUs\n\n",
 		plural(len(entries), "implementation"), plural(len(specs), "strategy"), *seeds, *maxRuns, len(named), *jobs,
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	var next sync.Mutex

@@ -67,7 +67,7 @@ func runList(e *env, args []string) int {
 }
 
 func listImpls(e *env) {
-	all := impls.All()
+	all, bench := impls.All(), impls.Benchmark()
 	fmt.Fprintf(e.stdout, "IMPLEMENTATIONS (%d)   simrun check --impl NAME, simrun explore --impl NAME\n", len(all))
 	nameW, verdictW := 0, 0
 	verdicts := make([]string, len(all))
@@ -78,8 +78,15 @@ func listImpls(e *env) {
 		}
 		nameW, verdictW = max(nameW, len(x.Name)), max(verdictW, len(verdicts[i]))
 	}
+	for _, x := range bench {
+		nameW = max(nameW, len(x.Name))
+	}
 	for i, x := range all {
 		fmt.Fprintf(e.stdout, "  %-*s  %-*s  %s\n", nameW, x.Name, verdictW, verdicts[i], x.Summary)
+	}
+	fmt.Fprintf(e.stdout, "BENCHMARK BUGS (%d)   simrun bench; not in check --impl all\n", len(bench))
+	for _, x := range bench {
+		fmt.Fprintf(e.stdout, "  %-*s  %-*s  %s\n", nameW, x.Name, verdictW, "breaks "+model.JoinRuleIDs(x.Breaks, " "), x.Summary)
 	}
 }
 
@@ -87,6 +94,11 @@ func listScenarios(e *env) {
 	named := scenario.Named()
 	fmt.Fprintf(e.stdout, "SCENARIOS (%d named; gen-SEED names a generated one)   simrun explore --scenario NAME\n", len(named))
 	for _, s := range named {
+		fmt.Fprintf(e.stdout, "  %-24s %s\n", s.Name, scenarioSummary(s))
+	}
+	bench := scenario.Benchmark()
+	fmt.Fprintf(e.stdout, "BENCHMARK SCENARIOS (%d)   simrun bench; not in the battery\n", len(bench))
+	for _, s := range bench {
 		fmt.Fprintf(e.stdout, "  %-24s %s\n", s.Name, scenarioSummary(s))
 	}
 }

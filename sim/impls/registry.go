@@ -184,9 +184,9 @@ func All() []Entry {
 	}
 }
 
-// Lookup returns the entry called name.
+// Lookup returns the entry called name, in [All] or in [Benchmark].
 func Lookup(name string) (Entry, bool) {
-	for _, e := range All() {
+	for _, e := range append(All(), Benchmark()...) {
 		if e.Name == name {
 			return e, true
 		}
@@ -194,9 +194,10 @@ func Lookup(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// Names returns the names of all entries, in the order of [All].
+// Names returns the names of all entries, in the order of [All], then of
+// [Benchmark].
 func Names() []string {
-	all := All()
+	all := append(All(), Benchmark()...)
 	names := make([]string, len(all))
 	for i, e := range all {
 		names[i] = e.Name

@@ -325,6 +325,8 @@ func Summary(name string) (string, bool) {
 	switch name {
 	case "resource-dll":
 		return "Online/Offline/Terminate entry points share one struct over three cycles (D10, S1)", true
+	case "dup-fails-race":
+		return "benchmark: fault injection, a TerminateEx and a Terminate at once, so one's DuplicateHandle fails while the other closes (P2)", true
 	case "racing-terminators":
 		return "three threads call ClusWorkerTerminate at once; exactly one is first (D7)", true
 	case "join":
@@ -385,10 +387,10 @@ func Names() []string {
 	return names
 }
 
-// Lookup returns a fresh copy of the named scenario called name, and false
-// when there is none.
+// Lookup returns a fresh copy of the named or benchmark scenario called
+// name, and false when there is none.
 func Lookup(name string) (Scenario, bool) {
-	for _, s := range Named() {
+	for _, s := range append(Named(), Benchmark()...) {
 		if s.Name == name {
 			return s, true
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	all := All()
+	all := append(All(), Benchmark()...)
 	if len(all) < 4+10 {
 		t.Fatalf("only %d entries", len(all))
 	}

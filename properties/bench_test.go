@@ -3,6 +3,8 @@ package properties
 import (
 	"testing"
 
+	"github.com/clussim/clussim/scheduler"
+	"github.com/clussim/clussim/sim"
 	"github.com/clussim/clussim/sim/impls"
 	"github.com/clussim/clussim/sim/scenario"
 )
@@ -52,5 +54,38 @@ func BenchmarkFirstFailure(b *testing.B) {
 				b.ReportMetric(float64(missed)/float64(b.N), "missed")
 			})
 		}
+	}
+}
+
+// BenchmarkSchedules measures schedules per second of the reference on each
+// named scenario under random walk, with the checks (the history against
+// the model, LIN, the kernel and race checks) on and off: "unchecked"
+// simulates the run and builds its history, "checked" also judges it. The
+// schedules/s metric is what simrun bench's cost column reports.
+func BenchmarkSchedules(b *testing.B) {
+	ref, _ := impls.Lookup("reference")
+	for _, s := range scenario.Named() {
+		b.Run(s.Name+"/unchecked", func(b *testing.B) {
+			cfg := s.Config()
+			cfg.Engine.MaxSteps = DefaultMaxSteps
+			sm := sim.NewSimulator(cfg)
+			for i := 0; b.Loop(); i++ {
+				main, _ := s.Program(ref.New())
+				if res := sm.Run(scheduler.NewRandom(uint64(i)), main); res.Failure != nil {
+					b.Fatalf("run %d: %v", i, res.Failure)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
+		})
+		b.Run(s.Name+"/checked", func(b *testing.B) {
+			r := NewRunner(ref.New, 0, false)
+			for i := 0; b.Loop(); i++ {
+				o, err := r.Run(s, scheduler.NewRandom(uint64(i)))
+				if err != nil || o.Failed() {
+					b.Fatalf("run %d: %v %v", i, err, o.Violations)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "schedules/s")
+		})
 	}
 }

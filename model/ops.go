@@ -1,6 +1,9 @@
 package model
 
-import "strconv"
+import (
+	"encoding/binary"
+	"strconv"
+)
 
 // Kind names one operation of the model's vocabulary. Every API call that the
 // harness records becomes one or two operations (see the package
@@ -160,4 +163,42 @@ type Output struct {
 	// first. The operation's Return is then one tick past the run's last
 	// tick, and the model allows the call to have taken no effect.
 	Unknown bool
+}
+
+// AppendKey appends to b an encoding of in that two inputs share exactly
+// when they are equal field by field (unexported annotations included), for
+// keys of caches of verdicts.
+func (in Input) AppendKey(b []byte) []byte {
+	b = append(b, byte(in.Kind))
+	for _, v := range [...]int64{int64(in.Thread), int64(in.Call), int64(in.Worker), int64(len(in.Workers))} {
+		b = binary.AppendVarint(b, v)
+	}
+	for _, w := range in.Workers {
+		b = binary.AppendVarint(b, int64(w))
+	}
+	var flags byte
+	for i, f := range [...]bool{in.NullEntry, in.Self, in.WaitOnly, in.cannotWait} {
+		if f {
+			flags |= 1 << i
+		}
+	}
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, uint64(in.Timeout))
+	for _, v := range [...]int64{in.DeadlineTick, in.Tick, in.Gone, int64(in.part)} {
+		b = binary.AppendVarint(b, v)
+	}
+	return b
+}
+
+// AppendKey appends to b an encoding of out that two outputs share exactly
+// when they are equal.
+func (out Output) AppendKey(b []byte) []byte {
+	var flags byte
+	if out.Flag {
+		flags |= 1
+	}
+	if out.Unknown {
+		flags |= 2
+	}
+	return append(binary.AppendUvarint(b, uint64(out.Code)), flags)
 }

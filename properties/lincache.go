@@ -1,9 +1,9 @@
 package properties
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/anishathalye/porcupine"
 
@@ -37,13 +37,34 @@ func linKey(ops []porcupine.Operation, budget int64) string {
 		ticks = append(ticks, op.Call, op.Return)
 	}
 	slices.Sort(ticks)
-	rank := func(t int64) int { i, _ := slices.BinarySearch(ticks, t); return i }
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d|", budget)
+	rank := func(t int64) int64 { i, _ := slices.BinarySearch(ticks, t); return int64(i) }
+	b := make([]byte, 0, linKeyBytesPerOp*len(ops)+binary.MaxVarintLen64)
+	b = binary.AppendVarint(b, budget)
 	for _, op := range ops {
-		fmt.Fprintf(&b, "%d:%v:%v:%d:%d;", op.ClientId, op.Input, op.Output, rank(op.Call), rank(op.Return))
+		b = binary.AppendVarint(b, int64(op.ClientId))
+		b = appendKeyOf(b, op.Input)
+		b = appendKeyOf(b, op.Output)
+		b = binary.AppendVarint(b, rank(op.Call))
+		b = binary.AppendVarint(b, rank(op.Return))
 	}
-	return b.String()
+	return string(b)
+}
+
+// linKeyBytesPerOp is about how many bytes one operation takes in a key.
+const linKeyBytesPerOp = 24
+
+// appendKeyOf appends the key of an operation's input or output: the
+// model's exact encoding, or for a value of another type (none in
+// practice) its printed form, length first.
+func appendKeyOf(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case model.Input:
+		return v.AppendKey(append(b, 'i'))
+	case model.Output:
+		return v.AppendKey(append(b, 'o'))
+	}
+	s := fmt.Sprintf("%T:%v", v, v)
+	return append(binary.AppendUvarint(append(b, 'x'), uint64(len(s))), s...)
 }
 
 // lookup returns the kept verdict of the history with key k.

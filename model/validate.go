@@ -48,43 +48,45 @@ func Validate(history []porcupine.Operation) error {
 		if !ok {
 			return fmt.Errorf("op %d: Output is %T, want model.Output", idx, op.Output)
 		}
-		where := fmt.Sprintf("op %d (%s)", idx, describeOperation(in, out))
+		// where is built only for an error: valid histories, the common
+		// case, format nothing.
+		where := func() string { return fmt.Sprintf("op %d (%s)", idx, describeOperation(in, out)) }
 		if !in.Kind.valid() {
-			return fmt.Errorf("%s: unknown Kind %d", where, in.Kind)
+			return fmt.Errorf("%s: unknown Kind %d", where(), in.Kind)
 		}
 		if in.Worker < 0 || in.Worker >= MaxWorkers {
-			return fmt.Errorf("%s: Worker %d outside [0, MaxWorkers)", where, in.Worker)
+			return fmt.Errorf("%s: Worker %d outside [0, MaxWorkers)", where(), in.Worker)
 		}
 		for _, w := range in.Workers {
 			if w < 0 || w >= MaxWorkers {
-				return fmt.Errorf("%s: Workers entry %d outside [0, MaxWorkers)", where, w)
+				return fmt.Errorf("%s: Workers entry %d outside [0, MaxWorkers)", where(), w)
 			}
 		}
 		if len(in.Workers) > 0 && in.Kind != MultiReturn && in.Kind != ExSignal {
-			return fmt.Errorf("%s: Workers set on a %v", where, in.Kind)
+			return fmt.Errorf("%s: Workers set on a %v", where(), in.Kind)
 		}
 		if in.NullEntry && in.Kind != MultiReturn {
-			return fmt.Errorf("%s: NullEntry set on a %v", where, in.Kind)
+			return fmt.Errorf("%s: NullEntry set on a %v", where(), in.Kind)
 		}
 		if op.Call > op.Return {
-			return fmt.Errorf("%s: Call %d after Return %d", where, op.Call, op.Return)
+			return fmt.Errorf("%s: Call %d after Return %d", where(), op.Call, op.Return)
 		}
 		if in.Kind == Exit {
 			if op.Call != in.Tick || op.Return != in.Tick || in.Tick <= 0 {
-				return fmt.Errorf("%s: an Exit needs Call == Return == Tick > 0, have %d, %d, %d", where, op.Call, op.Return, in.Tick)
+				return fmt.Errorf("%s: an Exit needs Call == Return == Tick > 0, have %d, %d, %d", where(), op.Call, op.Return, in.Tick)
 			}
 			if in.Gone != 0 && in.Gone < in.Tick {
-				return fmt.Errorf("%s: an Exit's thread is gone at tick %d, before its routine returned at %d", where, in.Gone, in.Tick)
+				return fmt.Errorf("%s: an Exit's thread is gone at tick %d, before its routine returned at %d", where(), in.Gone, in.Tick)
 			}
 		} else if in.Call <= 0 {
-			return fmt.Errorf("%s: call id %d is not positive", where, in.Call)
+			return fmt.Errorf("%s: call id %d is not positive", where(), in.Call)
 		}
 		if in.Kind == ExReturn || in.Kind == MultiReturn {
 			if in.DeadlineTick != 0 && (in.DeadlineTick < op.Call || in.DeadlineTick > op.Return) {
-				return fmt.Errorf("%s: DeadlineTick %d outside [%d, %d]", where, in.DeadlineTick, op.Call, op.Return)
+				return fmt.Errorf("%s: DeadlineTick %d outside [%d, %d]", where(), in.DeadlineTick, op.Call, op.Return)
 			}
 			if in.DeadlineTick != 0 && in.Timeout == Infinite {
-				return fmt.Errorf("%s: DeadlineTick %d set for an INFINITE timeout", where, in.DeadlineTick)
+				return fmt.Errorf("%s: DeadlineTick %d set for an INFINITE timeout", where(), in.DeadlineTick)
 			}
 		}
 		h := half{idx, in, op}
@@ -94,7 +96,7 @@ func Validate(history []porcupine.Operation) error {
 			signals[in.Call] = append(signals[in.Call], h)
 		default:
 			if prev, dup := calls[in.Call]; dup {
-				return fmt.Errorf("%s: call id %d already used by op %d", where, in.Call, prev.idx)
+				return fmt.Errorf("%s: call id %d already used by op %d", where(), in.Call, prev.idx)
 			}
 			calls[in.Call] = h
 		}

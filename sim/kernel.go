@@ -269,7 +269,9 @@ func (k *Kernel) newThread(task *scheduler.Task, parent *Thread) *Thread {
 // HandleInfo describes one handle of a run.
 type HandleInfo struct {
 	Handle Handle
-	// Object says what the handle refers to, e.g. "thread T2".
+	// Object says what a handle still open at the end of the run refers
+	// to, e.g. "thread T2"; it is "" for a closed handle, which no report
+	// describes, so that a run formats nothing it does not report.
 	Object string
 	// Impl is true when the handle was opened inside the implementation
 	// under test.
@@ -317,7 +319,11 @@ func (k *Kernel) result(r *scheduler.Result) *Result {
 		out.CellNames = append(out.CellNames, c.name)
 	}
 	for i, e := range k.handles {
-		out.Handles = append(out.Handles, HandleInfo{Handle: Handle(4 * (i + 1)), Object: e.obj.describe(),
+		var what string
+		if e.open {
+			what = e.obj.describe()
+		}
+		out.Handles = append(out.Handles, HandleInfo{Handle: Handle(4 * (i + 1)), Object: what,
 			Impl: e.impl, Open: e.open, OpenedBy: e.openedBy, OpenedStep: e.openedStep, OpenedOp: e.openedOp,
 			ClosedBy: e.closedBy, ClosedStep: e.closedStep})
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/clussim/clussim/scheduler"
 )
@@ -167,7 +168,7 @@ func (t *Thread) create(start func(t *Thread) uint32, suspended bool) (Handle, u
 // spawn starts the thread of CreateThread and CreateThreadEx.
 func (t *Thread) spawn(start func(t *Thread) uint32, suspended bool) (Handle, *Thread) {
 	var child *Thread
-	task := t.task.Spawn(fmt.Sprintf("thread-%d", len(t.k.threads)), func(task *scheduler.Task) {
+	task := t.task.Spawn("thread-"+strconv.Itoa(len(t.k.threads)), func(task *scheduler.Task) {
 		if suspended {
 			if child.suspend > 0 {
 				task.Block(&suspendWaiter{child}, -1, t.k.ops[cResumeThread], 0, 0)

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/clussim/clussim/sim"
 )
@@ -159,7 +160,7 @@ func (r *run) act(t *sim.Thread, a Action, wis []int) {
 }
 
 func (r *run) owner(t *sim.Thread, wi int) {
-	t.SetName(fmt.Sprintf("owner w%d", wi))
+	t.SetName("owner w" + strconv.Itoa(wi))
 	self := []int{wi}
 	for ci, c := range r.s.Workers[wi].Cycles {
 		pause(t, c.Delay)
@@ -182,7 +183,7 @@ func (r *run) owner(t *sim.Thread, wi int) {
 }
 
 func (r *run) terminator(t *sim.Thread, ti int) {
-	t.SetName(fmt.Sprintf("terminator %d", ti))
+	t.SetName("terminator " + strconv.Itoa(ti))
 	term := r.s.Terminators[ti]
 	for _, wi := range term.Workers {
 		if wi >= 0 && len(r.s.Workers[wi].Cycles) > 0 {
@@ -207,7 +208,7 @@ func (r *run) terminator(t *sim.Thread, ti int) {
 func (r *run) routine(wi, ci int) sim.StartRoutine {
 	b := r.s.Workers[wi].Cycles[ci].Behavior
 	return func(t *sim.Thread, w *sim.ClusWorker, param any) uint32 {
-		t.SetName(fmt.Sprintf("w%d routine c%d", wi, ci))
+		t.SetName("w" + strconv.Itoa(wi) + " routine c" + strconv.Itoa(ci))
 		if w != r.h.Worker(wi) || param != (startParam{wi, ci}) {
 			panic(fmt.Sprintf("scenario: the start routine of w%d cycle %d got the wrong struct or parameter (rule D1)", wi, ci))
 		}

@@ -14,6 +14,16 @@
 // performs are opaque names and integer arguments that the engine writes to
 // its event log. Package sim builds the simulated kernel on top of it.
 //
+// # Strategies
+//
+// One file per strategy, all behind [Strategy]: [Random] (uniform random
+// walk), [PCT] (priorities and change points), [POS] (partial order
+// sampling), [URW] (uniform over interleavings, learnt from earlier runs),
+// [DFS] (every schedule within a preemption bound), [DPOR] (one schedule
+// per class of equivalent schedules, within a bound or without one) and
+// [Replay]. A strategy that serves several runs owns the policy from one
+// run to the next, so a driver is a plain loop of [Engine.Run] calls.
+//
 // # What a run records
 //
 // Every step, every block, wake-up, clock jump, thread start and exit, every

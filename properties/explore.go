@@ -279,6 +279,12 @@ func (x *Exploration) exploreSequential(r *Runner, mine []int, results []*JobRes
 				return
 			}
 			w := x.start(j)
+			if w.done { // nothing to run: an invalid job, or no budget
+				if results[j] = x.finish(w); x.stops(results[j]) {
+					return
+				}
+				continue
+			}
 			for !w.done && !over() {
 				if !step(w) {
 					return
@@ -299,7 +305,14 @@ func (x *Exploration) exploreSequential(r *Runner, mine []int, results []*JobRes
 		}
 	}()
 	for _, j := range mine {
-		active = append(active, x.start(j))
+		w := x.start(j)
+		if w.done { // nothing to run: an invalid job, or no budget
+			if results[j] = x.finish(w); x.stops(results[j]) {
+				return
+			}
+			continue
+		}
+		active = append(active, w)
 	}
 	for len(active) > 0 {
 		live := active[:0]

@@ -154,3 +154,28 @@ func TestBenchmarkBugs(t *testing.T) {
 		t.Fatalf("reference on the benchmark scenarios: %+v, %v; want 400 passing runs", ff, err)
 	}
 }
+
+// TestExploreReportsInvalidJobs: a job that cannot run (an unknown
+// strategy) reports its error whichever driver runs it, and stops the
+// exploration unless KeepGoing.
+func TestExploreReportsInvalidJobs(t *testing.T) {
+	e, _ := impls.Lookup("reference")
+	s, _ := scenario.Lookup("join")
+	jobs := []Job{
+		{Scenario: &s, Strategy: StrategySpec{Name: "nope"}, Budget: 5},
+		{Scenario: &s, Strategy: StrategySpec{Name: "random", Seed: 1}, Budget: 5},
+	}
+	for _, x := range []Exploration{{}, {Parallel: 2}, {Interleave: true}, {Runs: 100}, {KeepGoing: true, Interleave: true}} {
+		x.Jobs = jobs
+		res := Explore(e.New, x)
+		if res[0] == nil || res[0].Err == nil {
+			t.Fatalf("%+v: the invalid job reports %+v, want an error", x, res[0])
+		}
+		if ran := res[1] != nil; ran != x.KeepGoing {
+			t.Fatalf("%+v: the second job ran: %v, want %v", x, ran, x.KeepGoing)
+		}
+		if x.KeepGoing && res[1].Runs != 5 {
+			t.Fatalf("%+v: the second job ran %d runs, want 5", x, res[1].Runs)
+		}
+	}
+}

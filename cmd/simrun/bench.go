@@ -37,6 +37,8 @@ const (
 	defaultBenchSeeds = 20
 	// defaultBenchCap is the most schedules one seed explores.
 	defaultBenchCap = 20_000
+	// maxBenchSeeds bounds --seeds, and with it the memory of the table.
+	maxBenchSeeds = 10_000
 	// defaultBenchStrategies are the strategies bench compares.
 	defaultBenchStrategies = "random,pct,pos,urw"
 )
@@ -69,6 +71,9 @@ func runBench(e *env, args []string) int {
 	}
 	if *seeds < 1 || *maxRuns < 1 || *jobs < 1 {
 		return e.usageError("bench", "--seeds, --cap and -j must be at least 1")
+	}
+	if *seeds > maxBenchSeeds {
+		return e.usageError("bench", "--seeds must be at most %d", maxBenchSeeds)
 	}
 	var entries []impls.Entry
 	if *implList == "" {

@@ -84,6 +84,11 @@ func TestExitCodes(t *testing.T) {
 		{"explore finds", []string{"explore", "--impl", "bug-check-then-set", "--scenario", "racing-terminators", "--schedules", "200", "--out", "t2"}, exitFailure, []string{"FAIL  D7 (documented tier)", "replay: simrun replay t2/", "stopped at the first"}, nil, false},
 		{"explore pct finds", []string{"explore", "--impl", "bug-early-return", "--strategy", "pct:2", "--schedules", "200", "--out", "t3"}, exitFailure, []string{"FAIL  D5"}, nil, false},
 		{"explore generated only", []string{"explore", "--impl", "reference", "--scenario", "generated", "--schedules", "30", "--out", "t1"}, exitOK, []string{"generated scenarios", "no rule broken"}, nil, false},
+		{"bench bad seeds", []string{"bench", "--seeds", "0"}, exitUsage, nil, []string{"--seeds, --cap and -j must be at least 1"}, true},
+		{"bench too many seeds", []string{"bench", "--seeds", "10001"}, exitUsage, nil, []string{"--seeds must be at most"}, true},
+		{"bench unknown strategy", []string{"bench", "--strategy", "nope"}, exitUsage, nil, []string{"unknown strategy \"nope\""}, true},
+		{"bench one bug", []string{"bench", "--impl", "bug-check-then-set", "--strategy", "random,portfolio", "--seeds", "3", "--cap", "500"}, exitOK, []string{"bug-check-then-set", "portfolio", "3/3"}, nil, false},
+		{"bench a miss exits 1", []string{"bench", "--impl", "bug-multi-split-signal", "--strategy", "random", "--seeds", "1", "--cap", "5"}, exitFailure, []string{"0/1", ">5"}, nil, false},
 		{"explore gen-SEED", []string{"explore", "--impl", "reference", "--scenario", "gen-7", "--schedules", "5", "--out", "t1"}, exitOK, []string{"scenario gen-7"}, nil, false},
 
 		// replay, shrink, view.

@@ -25,6 +25,15 @@ func Benchmark() []Entry {
 		{Name: "bench-ex-unpin-on-dup-failure", Breaks: []model.RuleID{model.P2},
 			Summary: "when DuplicateHandle fails, TerminateEx drops its pin and waits on the stored handle, which an observer may then close under it",
 			New:     bug(func(r *Reference) sim.WorkerAPI { return benchExUnpinOnDupFailure{r} })},
+		{Name: "bench-terminate-read-then-pin", Breaks: []model.RuleID{model.P2},
+			Summary: "the first Terminate reads hThread before pinning it, so a handle an observer closes in between is checked and duplicated closed",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return benchTerminateReadThenPin{r} })},
+		{Name: "bench-terminate-self-keeps-pin", Breaks: []model.RuleID{model.P6},
+			Summary: "a worker's Terminate on itself returns without giving back its pin, so every handle retired later is never closed",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return benchTerminateSelfKeepsPin{r} })},
+		{Name: "bench-ex-self-keeps-pin", Breaks: []model.RuleID{model.P6},
+			Summary: "a worker's TerminateEx on itself returns ERROR_POSSIBLE_DEADLOCK without giving back its pin, so handles retired later are never closed",
+			New:     bug(func(r *Reference) sim.WorkerAPI { return benchExSelfKeepsPin{r} })},
 	}
 }
 
@@ -123,6 +132,89 @@ func (r benchExUnpinOnDupFailure) TerminateEx(t *sim.Thread, w *sim.ClusWorker, 
 		ref.pinned = false
 		r.unpin(t)
 	}
+	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
+	return r.finishEx(t, w, &ref, res)
+}
+
+// benchTerminateReadThenPin is bug-ex-read-then-pin's mistake in the first
+// Terminate: it reads hThread, then pins, so an observer that took the
+// handle out and closed it in between leaves this call with a closed handle
+// (P2). It needs the first Terminate preempted between two steps while
+// another call observes the exit.
+type benchTerminateReadThenPin struct{ *Reference }
+
+// Terminate is ClusWorkerTerminate with the mistake described at benchTerminateReadThenPin.
+func (r benchTerminateReadThenPin) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.HThread.AtomicLoad(t) == 0 {
+		return
+	}
+	if !w.Terminate.CompareAndSwap(t, false, true) {
+		return
+	}
+	// BUG: read, then pin: the pin does not cover the read.
+	h := w.HThread.AtomicLoad(t)
+	if h == 0 {
+		return
+	}
+	r.pin(t)
+	ref := threadRef{h: h, pinned: true}
+	if isSelf(t, ref) {
+		r.release(t, &ref)
+		return
+	}
+	r.duplicate(t, &ref)
+	t.WaitForSingleObject(ref.wait, sim.Infinite)
+	r.closeObserved(t, w, ref)
+	r.release(t, &ref)
+}
+
+// benchTerminateSelfKeepsPin forgets its pin on the one path where the
+// caller is the worker itself (P6): the pin count never returns to zero,
+// so every handle retired afterwards waits for an unpin that never comes.
+type benchTerminateSelfKeepsPin struct{ *Reference }
+
+// Terminate is ClusWorkerTerminate with the mistake described at benchTerminateSelfKeepsPin.
+func (r benchTerminateSelfKeepsPin) Terminate(t *sim.Thread, w *sim.ClusWorker) {
+	if w.HThread.AtomicLoad(t) == 0 {
+		return
+	}
+	if !w.Terminate.CompareAndSwap(t, false, true) {
+		return
+	}
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return
+	}
+	if isSelf(t, ref) {
+		return // BUG: the pin is kept.
+	}
+	r.duplicate(t, &ref)
+	t.WaitForSingleObject(ref.wait, sim.Infinite)
+	r.closeObserved(t, w, ref)
+	r.release(t, &ref)
+}
+
+// benchExSelfKeepsPin is benchTerminateSelfKeepsPin's mistake in
+// TerminateEx (P6).
+type benchExSelfKeepsPin struct{ *Reference }
+
+// TerminateEx is ClusWorkerTerminateEx with the mistake described at benchExSelfKeepsPin.
+func (r benchExSelfKeepsPin) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
+	start := t.Now()
+	ref, ok := r.acquire(t, w)
+	if !ok {
+		return sim.ErrorSuccess
+	}
+	if isSelf(t, ref) {
+		if !waitOnly {
+			w.Terminate.AtomicStore(t, true)
+		}
+		return sim.ErrorPossibleDeadlock // BUG: the pin is kept.
+	}
+	if !waitOnly {
+		w.Terminate.AtomicStore(t, true)
+	}
+	r.duplicate(t, &ref)
 	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
 	return r.finishEx(t, w, &ref, res)
 }

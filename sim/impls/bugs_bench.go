@@ -44,21 +44,10 @@ type benchExTimeoutPlusOne struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at benchExTimeoutPlusOne.
 func (r benchExTimeoutPlusOne) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	left := remaining(t, start, timeoutMs)
 	if left != sim.Infinite {
 		left++ // BUG: one millisecond too many.
@@ -74,21 +63,10 @@ type benchExLeakOnTimeout struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at benchExLeakOnTimeout.
 func (r benchExLeakOnTimeout) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
 	if res != sim.WaitObject0 {
 		// BUG: the timed-out path forgets the duplicate; only the pin of
@@ -112,21 +90,10 @@ type benchExUnpinOnDupFailure struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at benchExUnpinOnDupFailure.
 func (r benchExUnpinOnDupFailure) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	if ref.pinned {
 		// BUG: the pin protected the stored handle this call now waits on.
 		ref.pinned = false

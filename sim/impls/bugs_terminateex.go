@@ -41,21 +41,10 @@ type bugExDoubleClose struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExDoubleClose.
 func (r bugExDoubleClose) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
 	if res != sim.WaitObject0 {
 		r.release(t, &ref)
@@ -127,21 +116,10 @@ type bugExNoTimeout struct{ *Reference }
 
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExNoTimeout.
 func (r bugExNoTimeout) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	// BUG: the timeout is ignored.
 	res := t.WaitForSingleObject(ref.wait, sim.Infinite)
 	return r.finishEx(t, w, &ref, res)
@@ -154,21 +132,10 @@ type bugExSuccessOnTimeout struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExSuccessOnTimeout.
 func (r bugExSuccessOnTimeout) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
 	r.finishEx(t, w, &ref, res)
 	// BUG: WAIT_TIMEOUT is not passed on.
@@ -292,23 +259,12 @@ type bugExLeakDuplicate struct{ *Reference }
 // TerminateEx is ClusWorkerTerminateEx with the mistake described at bugExLeakDuplicate.
 func (r bugExLeakDuplicate) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
-	ref, ok := r.acquire(t, w)
+	ref, code, ok := r.beginEx(t, w, waitOnly)
 	if !ok {
-		return sim.ErrorSuccess
+		return code
 	}
-	if isSelf(t, ref) {
-		if !waitOnly {
-			w.Terminate.AtomicStore(t, true)
-		}
-		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
-	}
-	if !waitOnly {
-		w.Terminate.AtomicStore(t, true)
-	}
-	r.duplicate(t, &ref)
 	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
-	code := sim.WaitTimeout
+	code = sim.WaitTimeout
 	if res == sim.WaitObject0 {
 		r.closeObserved(t, w, ref)
 		code = sim.ErrorSuccess

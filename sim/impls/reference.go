@@ -290,11 +290,27 @@ func (r *Reference) beginFirst(t *sim.Thread, w *sim.ClusWorker) (threadRef, boo
 // TerminateEx is ClusWorkerTerminateEx.
 func (r *Reference) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint32, waitOnly bool) uint32 {
 	start := t.Now()
+	ref, code, ok := r.beginEx(t, w, waitOnly)
+	if !ok {
+		return code
+	}
+	// P3: the kernel measures the timeout on the virtual clock; the wait
+	// starts no later than the call did, so the call returns no later than
+	// its timeout.
+	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
+	return r.finishEx(t, w, &ref, res)
+}
+
+// beginEx is TerminateEx up to its wait. For a live thread other than the
+// caller's it signals (unless waitOnly) and returns the pinned reference
+// with a duplicate to wait on; otherwise it has done all the call has to
+// do and returns false with the call's return code.
+func (r *Reference) beginEx(t *sim.Thread, w *sim.ClusWorker, waitOnly bool) (threadRef, uint32, bool) {
 	ref, ok := r.acquire(t, w)
 	if !ok {
 		// P3: no thread (never created, or already terminated): success
 		// at once.
-		return sim.ErrorSuccess
+		return threadRef{}, sim.ErrorSuccess, false
 	}
 	if isSelf(t, ref) {
 		// P1: a worker on itself signals (unless WaitOnly) and reports the
@@ -303,7 +319,7 @@ func (r *Reference) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint
 			w.Terminate.AtomicStore(t, true)
 		}
 		r.release(t, &ref)
-		return sim.ErrorPossibleDeadlock
+		return threadRef{}, sim.ErrorPossibleDeadlock, false
 	}
 	// D8: signal first, then wait; WaitOnly waits without signalling. The
 	// flag is raised with an interlocked store (RACE). This never makes the
@@ -313,11 +329,7 @@ func (r *Reference) TerminateEx(t *sim.Thread, w *sim.ClusWorker, timeoutMs uint
 	}
 	// P4: every TerminateEx waits on its own duplicate for its own timeout.
 	r.duplicate(t, &ref)
-	// P3: the kernel measures the timeout on the virtual clock; the wait
-	// starts no later than the call did, so the call returns no later than
-	// its timeout.
-	res := t.WaitForSingleObject(ref.wait, remaining(t, start, timeoutMs))
-	return r.finishEx(t, w, &ref, res)
+	return ref, 0, true
 }
 
 // finishEx is the tail of TerminateEx: it turns the wait's result into the

@@ -273,59 +273,60 @@ func (x *Exploration) exploreSequential(r *Runner, mine []int, results []*JobRes
 		}
 		return !ended
 	}
-	if !x.Interleave {
-		for _, j := range mine {
-			if over() {
-				return
-			}
-			w := x.start(j)
-			if w.done { // nothing to run: an invalid job, or no budget
-				if results[j] = x.finish(w); x.stops(results[j]) {
-					return
-				}
-				continue
-			}
-			for !w.done && !over() {
-				if !step(w) {
-					return
-				}
-			}
-			if !w.done {
-				results[j] = x.finish(w)
-			}
-		}
-		return
-	}
-	var active []*jobRun
+	// The jobs begun and not done when the exploration ends keep what they
+	// found so far.
+	var begun []*jobRun
 	defer func() {
-		for _, w := range active {
+		for _, w := range begun {
 			if !w.done {
 				results[w.index] = x.finish(w)
 			}
 		}
 	}()
-	for _, j := range mine {
+	// begin starts job j; it returns nil for a job with nothing to run (an
+	// invalid job, or no budget), whose result it fills in, and reports
+	// whether the exploration goes on.
+	begin := func(j int) (*jobRun, bool) {
 		w := x.start(j)
-		if w.done { // nothing to run: an invalid job, or no budget
-			if results[j] = x.finish(w); x.stops(results[j]) {
-				return
-			}
-			continue
+		if w.done {
+			results[j] = x.finish(w)
+			return nil, !x.stops(results[j])
 		}
-		active = append(active, w)
+		begun = append(begun, w)
+		return w, true
 	}
-	for len(active) > 0 {
-		live := active[:0]
-		for i, w := range active {
+	if !x.Interleave {
+		for _, j := range mine {
 			if over() {
-				active = append(live, active[i:]...)
 				return
 			}
-			if !w.done {
-				if !step(w) {
-					active = append(live, active[i+1:]...)
+			w, goOn := begin(j)
+			if !goOn {
+				return
+			}
+			for w != nil && !w.done {
+				if over() || !step(w) {
 					return
 				}
+			}
+		}
+		return
+	}
+	var active []*jobRun
+	for _, j := range mine {
+		w, goOn := begin(j)
+		if !goOn {
+			return
+		}
+		if w != nil {
+			active = append(active, w)
+		}
+	}
+	for len(active) > 0 {
+		live := active[:0] // active has an array of its own, apart from begun's
+		for _, w := range active {
+			if over() || !step(w) {
+				return
 			}
 			if !w.done {
 				live = append(live, w)

@@ -32,8 +32,11 @@ const urwStream = 0x7f4a7c159e3779b9
 type URW struct {
 	rng  *rand.Rand
 	view View
-	// count maps a thread's name to the most steps it took in a run.
+	// count maps a thread's name to the most steps it took in a run, and
+	// mean is the mean of those counts (1 before any), the count of a
+	// thread URW has not seen.
 	count map[string]int64
+	mean  int64
 	// Per ThreadID of the current run: the steps taken so far.
 	done   []int64
 	events int // how much of the run's log URW has read
@@ -47,7 +50,7 @@ var (
 
 // NewURW returns a URW strategy seeded with seed.
 func NewURW(seed uint64) *URW {
-	return &URW{rng: rand.New(rand.NewPCG(seed, urwStream)), count: map[string]int64{}}
+	return &URW{rng: rand.New(rand.NewPCG(seed, urwStream)), count: map[string]int64{}, mean: 1}
 }
 
 // Observe implements [Observer]: a new run begins.
@@ -84,15 +87,7 @@ func (u *URW) expected(id ThreadID) int64 {
 			return n
 		}
 	}
-	if len(u.count) == 0 {
-		return 1
-	}
-	var sum int64
-	// The mean does not depend on the order of the map's iteration.
-	for _, n := range u.count {
-		sum += n
-	}
-	return max(1, sum/int64(len(u.count)))
+	return u.mean
 }
 
 // NextThread implements [Strategy]: thread i runs with probability
@@ -135,6 +130,14 @@ func (u *URW) Finish(steps int64) error {
 	for id, n := range u.done {
 		name := u.view.Name(ThreadID(id))
 		u.count[name] = max(u.count[name], n)
+	}
+	var sum int64
+	// The mean does not depend on the order of the map's iteration.
+	for _, n := range u.count {
+		sum += n
+	}
+	if len(u.count) > 0 {
+		u.mean = max(1, sum/int64(len(u.count)))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clussim/clussim/properties"
@@ -109,19 +110,15 @@ func runBench(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "bench: %s x %s, %d seeds (k<<32), cap %d schedules per seed, %d named and benchmark scenarios round-robin, -j %d, %s/%s, %d CPUs\n\n",
 		plural(len(entries), "implementation"), plural(len(specs), "strategy"), *seeds, *maxRuns, len(named), *jobs,
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	var next sync.Mutex
-	k := 0
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(*jobs, len(cells)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				next.Lock()
-				i := k
-				k++
-				next.Unlock()
-				if i >= len(cells) {
+				i := next.Add(1) - 1
+				if i >= int64(len(cells)) {
 					return
 				}
 				cells[i].measure(named, *seeds, *maxRuns)
@@ -202,11 +199,11 @@ func benchSeed(k int) uint64 { return uint64(k) << 32 }
 
 // median returns the median of xs as text; ">cap" when most seeds missed.
 func median(xs []int, mostMissed bool, maxRuns int) string {
-	s := slices.Clone(xs)
-	slices.Sort(s)
 	if mostMissed {
 		return fmt.Sprintf(">%d", maxRuns)
 	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
 	return fmt.Sprint(s[(len(s)-1)/2])
 }
 
